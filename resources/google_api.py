@@ -1,0 +1,272 @@
+"""Calendar and Meet calls with the domain methods the assets need.
+
+Each thread gets its own authorized HTTP object and API services, built once (httplib2 is not
+thread-safe, and building a service per call leaks memory). All threads share the credentials,
+so a token refresh happens once, and one rate limiter per API.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import google_auth_httplib2
+import httplib2
+from googleapiclient.discovery import Resource, build
+from googleapiclient.errors import HttpError
+
+import google.auth.credentials
+from resources.rate_limit import TokenBucket
+from resources.retry import RetryPolicy, error_reasons, is_retryable
+from resources.settings import GoogleEndpoints
+
+log = logging.getLogger(__name__)
+
+EVENT_FIELDS = (
+    "nextPageToken,items(id,status,summary,start,end,attendees(email),organizer(email),"
+    "recurringEventId,htmlLink,conferenceData(conferenceId,conferenceSolution(key(type)),"
+    "entryPoints(entryPointType,uri)))"
+)
+RECORD_FIELDS = "nextPageToken,conferenceRecords(name,startTime,endTime,expireTime,space)"
+TRANSCRIPT_FIELDS = "nextPageToken,transcripts(name,state,startTime,endTime)"
+ENTRY_FIELDS = "nextPageToken,transcriptEntries(name,participant,text,languageCode,startTime,endTime)"
+PARTICIPANT_FIELDS = (
+    "nextPageToken,participants(name,signedinUser(user,displayName),"
+    "anonymousUser(displayName),phoneUser(displayName))"
+)
+
+MAX_EVENTS_PAGE = 2500
+MAX_RECORDS_PAGE = 100
+MAX_TRANSCRIPTS_PAGE = 100
+MAX_ENTRIES_PAGE = 100
+MAX_PARTICIPANTS_PAGE = 250
+
+
+class MeetApiUnavailableError(RuntimeError):
+    """The Meet API refused the account (for example a personal Gmail account)."""
+
+
+def rfc3339(moment: datetime) -> str:
+    """A timezone-aware datetime as Google wants it in query parameters and filters."""
+    if moment.tzinfo is None:
+        raise ValueError(f"{moment!r} has no time zone")
+    return moment.isoformat()
+
+
+def _as_utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class GoogleApiClient:
+    """Google calls for one connection. Safe to use from many threads at once."""
+
+    def __init__(
+        self,
+        credentials: google.auth.credentials.Credentials,
+        endpoints: GoogleEndpoints,
+        *,
+        calendar_per_minute: float = 600,
+        meet_per_minute: float = 600,
+        retry: RetryPolicy | None = None,
+        timeout_seconds: float = 60,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.credentials = credentials
+        self.endpoints = endpoints
+        self.retry = retry or RetryPolicy()
+        self.timeout_seconds = timeout_seconds
+        self.limiters = {
+            "calendar": TokenBucket(calendar_per_minute),
+            "meet": TokenBucket(meet_per_minute),
+        }
+        self.calls: Counter[str] = Counter()
+        self.retries: Counter[str] = Counter()
+        self._counts_lock = threading.Lock()
+        self._local = threading.local()
+        self._sleep = sleep
+
+    # -- plumbing -------------------------------------------------------------------------
+    def _service(self, api: str) -> Resource:
+        services = getattr(self._local, "services", None)
+        if services is None:
+            http = google_auth_httplib2.AuthorizedHttp(
+                self.credentials, http=httplib2.Http(timeout=self.timeout_seconds)
+            )
+            services = {
+                "calendar": build(
+                    "calendar",
+                    "v3",
+                    http=http,
+                    static_discovery=True,
+                    cache_discovery=False,
+                    client_options=_options(self.endpoints.calendar_api_endpoint),
+                ),
+                "meet": build(
+                    "meet",
+                    "v2",
+                    http=http,
+                    static_discovery=True,
+                    cache_discovery=False,
+                    client_options=_options(self.endpoints.meet_api_endpoint),
+                ),
+            }
+            self._local.services = services
+        return services[api]
+
+    def _execute(self, api: str, make_request: Callable[[Resource], Any]) -> dict:
+        """One call with rate limiting and bounded retries on transient failures."""
+        request = make_request(self._service(api))
+        method = getattr(request, "methodId", api)
+        for attempt in range(self.retry.max_attempts):
+            self.limiters[api].acquire()
+            with self._counts_lock:
+                self.calls[method] += 1
+            try:
+                return request.execute(num_retries=0)
+            except HttpError as error:
+                if api == "meet" and error.resp.status == 403:
+                    if "PERMISSION_DENIED" in error_reasons(error):
+                        raise MeetApiUnavailableError(
+                            "The Meet API refused this account (Meet REST API needs a "
+                            "Google Workspace account)"
+                        ) from None
+                if not is_retryable(error) or attempt + 1 == self.retry.max_attempts:
+                    raise
+                self._wait(method, attempt, f"HTTP {error.resp.status}")
+            except Exception as error:
+                if not is_retryable(error) or attempt + 1 == self.retry.max_attempts:
+                    raise
+                self._wait(method, attempt, type(error).__name__)
+                self._local.services = None  # a broken connection: start a fresh HTTP object
+                request = make_request(self._service(api))
+        raise AssertionError("unreachable")
+
+    def _wait(self, method: str, attempt: int, why: str) -> None:
+        delay = self.retry.delay(attempt)
+        with self._counts_lock:
+            self.retries[method] += 1
+        log.warning(
+            "%s failed with %s (attempt %d of %d); retrying in %.2fs",
+            method,
+            why,
+            attempt + 1,
+            self.retry.max_attempts,
+            delay,
+        )
+        self._sleep(delay)
+
+    def _pages(self, api: str, make_request: Callable[[Resource, str | None], Any], key: str):
+        token: str | None = None
+        while True:
+            page = self._execute(api, lambda service, t=token: make_request(service, t))
+            yield from page.get(key) or []
+            token = page.get("nextPageToken")
+            if not token:
+                return
+
+    # -- domain methods -------------------------------------------------------------------
+    def primary_calendar_id(self) -> str:
+        """The primary calendar's id, which is the account's email address."""
+        calendar = self._execute(
+            "calendar", lambda s: s.calendars().get(calendarId="primary", fields="id")
+        )
+        return calendar["id"]
+
+    def list_events(self, start: datetime, end: datetime, time_zone: str) -> Iterator[dict]:
+        """Every event of the primary calendar that overlaps [start, end), instances expanded."""
+        return self._pages(
+            "calendar",
+            lambda s, token: s.events().list(
+                calendarId="primary",
+                timeMin=rfc3339(start),
+                timeMax=rfc3339(end),
+                singleEvents=True,
+                orderBy="startTime",
+                maxResults=MAX_EVENTS_PAGE,
+                timeZone=time_zone,
+                pageToken=token,
+                fields=EVENT_FIELDS,
+            ),
+            "items",
+        )
+
+    def find_conference_records(
+        self, meeting_code: str, window_start: datetime, window_end: datetime
+    ) -> list[dict]:
+        """The conference records of one meeting code that started inside the window."""
+        query = (
+            f'space.meeting_code = "{_quote(meeting_code)}" '
+            f'AND start_time >= "{_as_utc(window_start)}" '
+            f'AND start_time <= "{_as_utc(window_end)}"'
+        )
+        return list(
+            self._pages(
+                "meet",
+                lambda s, token: s.conferenceRecords().list(
+                    filter=query, pageSize=MAX_RECORDS_PAGE, pageToken=token, fields=RECORD_FIELDS
+                ),
+                "conferenceRecords",
+            )
+        )
+
+    def list_transcripts(self, record_name: str) -> list[dict]:
+        return list(
+            self._pages(
+                "meet",
+                lambda s, token: s.conferenceRecords()
+                .transcripts()
+                .list(
+                    parent=record_name,
+                    pageSize=MAX_TRANSCRIPTS_PAGE,
+                    pageToken=token,
+                    fields=TRANSCRIPT_FIELDS,
+                ),
+                "transcripts",
+            )
+        )
+
+    def list_transcript_entries(self, transcript_name: str) -> list[dict]:
+        return list(
+            self._pages(
+                "meet",
+                lambda s, token: s.conferenceRecords()
+                .transcripts()
+                .entries()
+                .list(
+                    parent=transcript_name,
+                    pageSize=MAX_ENTRIES_PAGE,
+                    pageToken=token,
+                    fields=ENTRY_FIELDS,
+                ),
+                "transcriptEntries",
+            )
+        )
+
+    def list_participants(self, record_name: str) -> list[dict]:
+        return list(
+            self._pages(
+                "meet",
+                lambda s, token: s.conferenceRecords()
+                .participants()
+                .list(
+                    parent=record_name,
+                    pageSize=MAX_PARTICIPANTS_PAGE,
+                    pageToken=token,
+                    fields=PARTICIPANT_FIELDS,
+                ),
+                "participants",
+            )
+        )
+
+
+def _options(api_endpoint: str | None) -> dict | None:
+    return {"api_endpoint": api_endpoint} if api_endpoint else None
+
+
+def _quote(value: str) -> str:
+    return value.replace("\\", "\\\\").replace('"', '\\"')

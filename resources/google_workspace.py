@@ -1,0 +1,123 @@
+"""The Dagster resource through which assets read Google Calendar and Google Meet."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import dagster as dg
+from pydantic import Field, PrivateAttr
+
+from resources.credentials import ReconnectRequiredError, load_credentials
+from resources.google_api import GoogleApiClient, MeetApiUnavailableError
+from resources.retry import RetryPolicy
+from resources.settings import DEFAULT_HOME, GoogleEndpoints, allow_loopback_http
+from resources.token_store import TokenStore
+
+USABLE_TRANSCRIPT_STATES = frozenset({"FILE_GENERATED", "ENDED"})
+
+
+@dataclass
+class RecordTranscripts:
+    """What Meet holds for one conference record: its transcripts, participants and the
+    entries of every transcript that is usable (FILE_GENERATED or ENDED)."""
+
+    record_name: str
+    transcripts: list[dict] = field(default_factory=list)
+    participants: list[dict] = field(default_factory=list)
+    entries: dict[str, list[dict]] = field(default_factory=dict)
+    error: str | None = None
+    unsupported: bool = False
+
+
+class GoogleWorkspaceResource(dg.ConfigurableResource):
+    """Google Calendar and Meet for the connected account (see `meetsync connect`).
+
+    Tokens come from the connection stored in ``meetsync_home``; they are refreshed
+    automatically, and a refused refresh token fails the run with a reconnect message.
+    """
+
+    client_id: str = Field(description="OAuth client ID (Desktop app).")
+    client_secret: str = Field(description="OAuth client secret.")
+    api_endpoint: str = Field(
+        default="", description="Root of every Google call; empty means Google itself."
+    )
+    meetsync_home: str = Field(default=DEFAULT_HOME, description="Where the token lives.")
+    max_workers: int = Field(default=8, description="Concurrent transcript fetches.")
+    calendar_requests_per_minute: float = Field(default=600, description="0 disables.")
+    meet_requests_per_minute: float = Field(default=600, description="0 disables.")
+    retry_attempts: int = Field(default=6, description="Attempts per Google call.")
+    retry_base_seconds: float = Field(default=0.5, description="First backoff delay.")
+
+    _client: GoogleApiClient | None = PrivateAttr(default=None)
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        endpoints = GoogleEndpoints.for_endpoint(self.api_endpoint or None)
+        allow_loopback_http(endpoints)
+        credentials = load_credentials(TokenStore(self.meetsync_home), self.client_secret)
+        self._client = GoogleApiClient(
+            credentials,
+            endpoints,
+            calendar_per_minute=self.calendar_requests_per_minute,
+            meet_per_minute=self.meet_requests_per_minute,
+            retry=RetryPolicy(max_attempts=self.retry_attempts, base_delay=self.retry_base_seconds),
+        )
+
+    @property
+    def client(self) -> GoogleApiClient:
+        if self._client is None:
+            raise dg.DagsterInvariantViolationError("GoogleWorkspaceResource was not set up")
+        return self._client
+
+    def list_events(self, start: datetime, end: datetime, time_zone: str) -> list[dict]:
+        """Events of the primary calendar overlapping [start, end), recurring ones expanded."""
+        return list(self.client.list_events(start, end, time_zone))
+
+    def find_conference_records(
+        self, meeting_code: str, window: tuple[datetime, datetime]
+    ) -> list[dict]:
+        """Conference records of a Meet meeting code that started inside ``window``."""
+        return self.client.find_conference_records(meeting_code, *window)
+
+    def fetch_record_transcripts(self, record_name: str) -> RecordTranscripts:
+        """Transcripts, participants and usable transcripts' entries of one record."""
+        result = RecordTranscripts(record_name)
+        result.transcripts = self.client.list_transcripts(record_name)
+        usable = [t for t in result.transcripts if t.get("state") in USABLE_TRANSCRIPT_STATES]
+        if not usable:
+            return result
+        result.participants = self.client.list_participants(record_name)
+        for transcript in usable:
+            result.entries[transcript["name"]] = self.client.list_transcript_entries(
+                transcript["name"]
+            )
+        return result
+
+    def fetch_many_record_transcripts(
+        self, record_names: Iterable[str]
+    ) -> Iterator[RecordTranscripts]:
+        """``fetch_record_transcripts`` for many records on ``max_workers`` threads.
+
+        A record that keeps failing comes back with ``error`` set instead of sinking the
+        others; a refused refresh token stops everything.
+        """
+        with ThreadPoolExecutor(
+            max_workers=self.max_workers, thread_name_prefix="meet"
+        ) as pool:
+            yield from pool.map(self._fetch_guarded, record_names)
+
+    def _fetch_guarded(self, record_name: str) -> RecordTranscripts:
+        try:
+            return self.fetch_record_transcripts(record_name)
+        except ReconnectRequiredError:
+            raise
+        except MeetApiUnavailableError as error:
+            return RecordTranscripts(record_name, error=str(error), unsupported=True)
+        except Exception as error:
+            return RecordTranscripts(record_name, error=f"{type(error).__name__}: {error}")
+
+    def request_counts(self) -> dict[str, int]:
+        """Google calls made so far by this run, per API method."""
+        return dict(self.client.calls)

@@ -1,0 +1,68 @@
+"""Which Google errors are worth retrying, and how long to wait between attempts."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import random
+import socket
+from dataclasses import dataclass
+
+import httplib2
+from googleapiclient.errors import HttpError
+
+RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
+RATE_LIMIT_REASONS = frozenset({"rateLimitExceeded", "userRateLimitExceeded"})
+CONNECTION_ERRORS = (
+    ConnectionError,
+    TimeoutError,
+    socket.timeout,
+    http.client.HTTPException,
+    httplib2.HttpLib2Error,
+)
+
+
+def error_payload(error: HttpError) -> dict:
+    try:
+        data = json.loads(error.content.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError, AttributeError):
+        return {}
+    inner = data.get("error") if isinstance(data, dict) else None
+    return inner if isinstance(inner, dict) else {}
+
+
+def error_reasons(error: HttpError) -> set[str]:
+    """Calendar's ``errors[].reason`` values and Meet's ``status`` of an error response."""
+    payload = error_payload(error)
+    reasons = {
+        item.get("reason")
+        for item in payload.get("errors") or []
+        if isinstance(item, dict) and item.get("reason")
+    }
+    if isinstance(payload.get("status"), str):
+        reasons.add(payload["status"])
+    return reasons
+
+
+def is_retryable(error: BaseException) -> bool:
+    if isinstance(error, HttpError):
+        status = error.resp.status
+        if status in RETRYABLE_STATUSES:
+            return True
+        reasons = error_reasons(error)
+        return status == 403 and bool(reasons & (RATE_LIMIT_REASONS | {"RESOURCE_EXHAUSTED"}))
+    return isinstance(error, CONNECTION_ERRORS)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Truncated exponential backoff with jitter: attempt n waits between d/2 and d,
+    d = min(max_delay, base_delay * 2**n)."""
+
+    max_attempts: int = 6
+    base_delay: float = 0.5
+    max_delay: float = 32.0
+
+    def delay(self, attempt: int, rng: random.Random | None = None) -> float:
+        ceiling = min(self.max_delay, self.base_delay * (2**attempt))
+        return ceiling / 2 + (rng or random).uniform(0, ceiling / 2)
