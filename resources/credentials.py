@@ -55,6 +55,7 @@ class StoredCredentials(google.oauth2.credentials.Credentials):
         self._refresh_lock = threading.Lock()
         self._applied = threading.local()
         self.refresh_count = 0
+        self._refused = False
 
     def apply(self, headers, token=None):  # noqa: ANN001 - google-auth's signature
         self._applied.token = token or self.token
@@ -62,6 +63,8 @@ class StoredCredentials(google.oauth2.credentials.Credentials):
 
     def refresh(self, request):  # noqa: ANN001 - google-auth's signature
         with self._refresh_lock:
+            if self._refused:
+                raise ReconnectRequiredError()
             seen = getattr(self._applied, "token", None)
             if self.valid and self.token != seen:
                 return  # another worker refreshed while this one waited
@@ -70,6 +73,7 @@ class StoredCredentials(google.oauth2.credentials.Credentials):
                 super().refresh(request)
             except google.auth.exceptions.RefreshError as error:
                 if is_invalid_grant(error):
+                    self._refused = True
                     self._store.mark_reconnect_required(refresh_token)
                     raise ReconnectRequiredError() from None
                 raise

@@ -34,7 +34,9 @@ EVENT_FIELDS = (
 )
 RECORD_FIELDS = "nextPageToken,conferenceRecords(name,startTime,endTime,expireTime,space)"
 TRANSCRIPT_FIELDS = "nextPageToken,transcripts(name,state,startTime,endTime)"
-ENTRY_FIELDS = "nextPageToken,transcriptEntries(name,participant,text,languageCode,startTime,endTime)"
+ENTRY_FIELDS = (
+    "nextPageToken,transcriptEntries(name,participant,text,languageCode,startTime,endTime)"
+)
 PARTICIPANT_FIELDS = (
     "nextPageToken,participants(name,signedinUser(user,displayName),"
     "anonymousUser(displayName),phoneUser(displayName))"
@@ -218,13 +220,15 @@ class GoogleApiClient:
         return list(
             self._pages(
                 "meet",
-                lambda s, token: s.conferenceRecords()
-                .transcripts()
-                .list(
-                    parent=record_name,
-                    pageSize=MAX_TRANSCRIPTS_PAGE,
-                    pageToken=token,
-                    fields=TRANSCRIPT_FIELDS,
+                lambda s, token: (
+                    s.conferenceRecords()
+                    .transcripts()
+                    .list(
+                        parent=record_name,
+                        pageSize=MAX_TRANSCRIPTS_PAGE,
+                        pageToken=token,
+                        fields=TRANSCRIPT_FIELDS,
+                    )
                 ),
                 "transcripts",
             )
@@ -234,14 +238,16 @@ class GoogleApiClient:
         return list(
             self._pages(
                 "meet",
-                lambda s, token: s.conferenceRecords()
-                .transcripts()
-                .entries()
-                .list(
-                    parent=transcript_name,
-                    pageSize=MAX_ENTRIES_PAGE,
-                    pageToken=token,
-                    fields=ENTRY_FIELDS,
+                lambda s, token: (
+                    s.conferenceRecords()
+                    .transcripts()
+                    .entries()
+                    .list(
+                        parent=transcript_name,
+                        pageSize=MAX_ENTRIES_PAGE,
+                        pageToken=token,
+                        fields=ENTRY_FIELDS,
+                    )
                 ),
                 "transcriptEntries",
             )
@@ -251,13 +257,15 @@ class GoogleApiClient:
         return list(
             self._pages(
                 "meet",
-                lambda s, token: s.conferenceRecords()
-                .participants()
-                .list(
-                    parent=record_name,
-                    pageSize=MAX_PARTICIPANTS_PAGE,
-                    pageToken=token,
-                    fields=PARTICIPANT_FIELDS,
+                lambda s, token: (
+                    s.conferenceRecords()
+                    .participants()
+                    .list(
+                        parent=record_name,
+                        pageSize=MAX_PARTICIPANTS_PAGE,
+                        pageToken=token,
+                        fields=PARTICIPANT_FIELDS,
+                    )
                 ),
                 "participants",
             )

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -30,6 +30,21 @@ class RecordTranscripts:
     entries: dict[str, list[dict]] = field(default_factory=dict)
     error: str | None = None
     unsupported: bool = False
+
+
+@dataclass
+class ConferenceLookup:
+    """Everything Meet holds for one meeting code in one time window."""
+
+    meeting_code: str
+    window: tuple[datetime, datetime]
+    records: list[dict] = field(default_factory=list)
+    transcripts: dict[str, RecordTranscripts] = field(default_factory=dict)
+    error: str | None = None
+    unsupported: bool = False
+
+
+RecordSelector = Callable[[ConferenceLookup], list[dict]]
 
 
 class GoogleWorkspaceResource(dg.ConfigurableResource):
@@ -103,9 +118,7 @@ class GoogleWorkspaceResource(dg.ConfigurableResource):
         A record that keeps failing comes back with ``error`` set instead of sinking the
         others; a refused refresh token stops everything.
         """
-        with ThreadPoolExecutor(
-            max_workers=self.max_workers, thread_name_prefix="meet"
-        ) as pool:
+        with ThreadPoolExecutor(max_workers=self.max_workers, thread_name_prefix="meet") as pool:
             yield from pool.map(self._fetch_guarded, record_names)
 
     def _fetch_guarded(self, record_name: str) -> RecordTranscripts:
@@ -117,6 +130,47 @@ class GoogleWorkspaceResource(dg.ConfigurableResource):
             return RecordTranscripts(record_name, error=str(error), unsupported=True)
         except Exception as error:
             return RecordTranscripts(record_name, error=f"{type(error).__name__}: {error}")
+
+    def fetch_conferences(
+        self,
+        searches: dict[str, tuple[datetime, datetime]],
+        select_records: RecordSelector = lambda lookup: lookup.records,
+    ) -> dict[str, ConferenceLookup]:
+        """Records of each meeting code in its window, then the transcripts of the records
+        ``select_records`` keeps, all on ``max_workers`` threads.
+
+        Transcript fetches start as soon as their code's records are known, so the slowest
+        meeting, not the sum of steps, bounds the wall time. A code or record that keeps
+        failing is reported in its result; a refused refresh token stops everything.
+        """
+        lookups = {code: ConferenceLookup(code, window) for code, window in searches.items()}
+        pool = ThreadPoolExecutor(max_workers=self.max_workers, thread_name_prefix="meet")
+        try:
+            searching = {
+                pool.submit(self._find_guarded, lookup): lookup for lookup in lookups.values()
+            }
+            fetching: list[tuple[ConferenceLookup, Future[RecordTranscripts]]] = []
+            for done in as_completed(searching):
+                lookup = done.result()
+                for record in select_records(lookup):
+                    fetching.append((lookup, pool.submit(self._fetch_guarded, record["name"])))
+            for lookup, future in fetching:
+                fetched = future.result()
+                lookup.transcripts[fetched.record_name] = fetched
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+        return lookups
+
+    def _find_guarded(self, lookup: ConferenceLookup) -> ConferenceLookup:
+        try:
+            lookup.records = self.find_conference_records(lookup.meeting_code, lookup.window)
+        except ReconnectRequiredError:
+            raise
+        except MeetApiUnavailableError as error:
+            lookup.error, lookup.unsupported = str(error), True
+        except Exception as error:
+            lookup.error = f"{type(error).__name__}: {error}"
+        return lookup
 
     def request_counts(self) -> dict[str, int]:
         """Google calls made so far by this run, per API method."""

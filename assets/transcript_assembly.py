@@ -1,0 +1,137 @@
+"""From Meet records, transcripts, participants and entries to one transcript per meeting."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from assets.record_matching import parse_google_time
+from resources.google_workspace import RecordTranscripts
+
+UNKNOWN_SPEAKER = "Unknown speaker"
+MEET_RETENTION = timedelta(days=30)
+
+AVAILABLE = "available"
+PENDING = "pending"
+NO_TRANSCRIPT = "no_transcript"
+NO_CONFERENCE = "no_conference"
+EXPIRED = "expired"
+UNSUPPORTED = "unsupported"
+FAILED = "failed"
+STATUSES = (AVAILABLE, PENDING, NO_TRANSCRIPT, NO_CONFERENCE, EXPIRED, UNSUPPORTED, FAILED)
+# Statuses that a later run may still change: re-checked for a bounded number of days.
+RECHECK_STATUSES = (PENDING, NO_CONFERENCE, FAILED)
+
+
+def speaker_name(participant: dict | None) -> str:
+    """A participant's display name, whichever kind of user joined."""
+    if not isinstance(participant, dict):
+        return UNKNOWN_SPEAKER
+    for kind in ("signedinUser", "anonymousUser", "phoneUser"):
+        user = participant.get(kind)
+        if isinstance(user, dict):
+            name = user.get("displayName")
+            if isinstance(name, str) and name.strip():
+                return name.strip()
+    return UNKNOWN_SPEAKER
+
+
+@dataclass
+class EntryRow:
+    entry_name: str
+    record_name: str
+    transcript_name: str
+    participant_name: str | None
+    speaker: str
+    text: str
+    language_code: str | None
+    start_time: datetime | None
+    end_time: datetime | None
+
+
+@dataclass
+class MeetingTranscript:
+    status: str
+    entries: list[EntryRow] = field(default_factory=list)
+    transcript_names: list[str] = field(default_factory=list)
+    detail: str | None = None
+
+    @property
+    def text(self) -> str:
+        """One ``Speaker: utterance`` line per entry, in time order."""
+        return "\n".join(f"{e.speaker}: {e.text}" for e in self.entries)
+
+
+def record_entries(fetched: RecordTranscripts) -> list[EntryRow]:
+    participants = {
+        p["name"]: p for p in fetched.participants if isinstance(p, dict) and "name" in p
+    }
+    rows: list[EntryRow] = []
+    for transcript_name, entries in fetched.entries.items():
+        for entry in entries:
+            if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
+                continue
+            participant = entry.get("participant")
+            text = entry.get("text")
+            rows.append(
+                EntryRow(
+                    entry_name=entry["name"],
+                    record_name=fetched.record_name,
+                    transcript_name=transcript_name,
+                    participant_name=participant if isinstance(participant, str) else None,
+                    speaker=speaker_name(participants.get(participant)),
+                    text=" ".join(text.split()) if isinstance(text, str) else "",
+                    language_code=entry.get("languageCode"),
+                    start_time=parse_google_time(entry.get("startTime")),
+                    end_time=parse_google_time(entry.get("endTime")),
+                )
+            )
+    return rows
+
+
+def _time_order(row: EntryRow) -> tuple:
+    return (row.start_time is None, row.start_time or datetime.min, row.entry_name)
+
+
+def assemble(
+    meeting_end: datetime,
+    records: list[dict],
+    fetched: list[RecordTranscripts],
+    now: datetime,
+    lookup_error: str | None = None,
+    lookup_unsupported: bool = False,
+) -> MeetingTranscript:
+    """The transcript and status of one meeting from everything Meet returned for it."""
+    if lookup_unsupported or any(f.unsupported for f in fetched):
+        return MeetingTranscript(UNSUPPORTED, detail=lookup_error or _first_error(fetched))
+    if lookup_error:
+        return MeetingTranscript(FAILED, detail=lookup_error)
+    if not records:
+        status = EXPIRED if meeting_end + MEET_RETENTION < now else NO_CONFERENCE
+        return MeetingTranscript(status)
+    if any(f.error for f in fetched):
+        return MeetingTranscript(FAILED, detail=_first_error(fetched))
+    transcripts = [t for f in fetched for t in f.transcripts if isinstance(t, dict)]
+    names = [t["name"] for t in transcripts if isinstance(t.get("name"), str)]
+    states = {t.get("state") for t in transcripts}
+    ongoing = any(not r.get("endTime") for r in records)
+    unique: dict[str, EntryRow] = {}
+    for f in fetched:
+        for row in record_entries(f):
+            unique.setdefault(row.entry_name, row)  # duplicates across pages count once
+    entries = sorted(unique.values(), key=_time_order)
+    if "STARTED" in states or (ongoing and not transcripts):
+        status = PENDING
+    elif states & {"FILE_GENERATED", "ENDED"}:
+        status = AVAILABLE
+    elif transcripts:
+        status = PENDING  # an unknown state: not usable yet
+    else:
+        status = NO_TRANSCRIPT
+    if status != AVAILABLE:
+        entries = []
+    return MeetingTranscript(status, entries=entries, transcript_names=names)
+
+
+def _first_error(fetched: list[RecordTranscripts]) -> str | None:
+    return next((f.error for f in fetched if f.error), None)
