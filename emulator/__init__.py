@@ -1,0 +1,6 @@
+"""A faithful local Google Workspace: OAuth 2.0, Calendar v3 and Meet v2 over real HTTP."""
+
+from emulator.server import Emulator, FaultConfig
+from emulator.workspace import Workspace, generate_workspace
+
+__all__ = ["Emulator", "FaultConfig", "Workspace", "generate_workspace"]

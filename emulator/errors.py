@@ -1,0 +1,150 @@
+"""Google's error bodies, byte-for-byte in shape, for Calendar (legacy style) and Meet (AIP-193).
+
+Handlers raise :class:`ApiError`; the server turns it into a JSON response.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+Api = Literal["calendar", "meet"]
+
+AUTH_MESSAGE = (
+    "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie "
+    "or other valid authentication credential. See "
+    "https://developers.google.com/identity/sign-in/web/devconsole-project."
+)
+SCOPE_MESSAGE = "Request had insufficient authentication scopes."
+WWW_AUTHENTICATE = 'Bearer realm="https://accounts.google.com/", error="invalid_token"'
+
+_STATUS_NAMES = {
+    400: "INVALID_ARGUMENT",
+    401: "UNAUTHENTICATED",
+    403: "PERMISSION_DENIED",
+    404: "NOT_FOUND",
+    429: "RESOURCE_EXHAUSTED",
+    500: "INTERNAL",
+    502: "UNAVAILABLE",
+    503: "UNAVAILABLE",
+    504: "DEADLINE_EXCEEDED",
+}
+
+
+class ApiError(Exception):
+    """An HTTP error response: status, JSON body and extra headers."""
+
+    def __init__(self, status: int, body: dict[str, Any], headers: dict[str, str] | None = None):
+        super().__init__(f"{status}: {body}")
+        self.status = status
+        self.body = body
+        self.headers = headers or {}
+
+
+def calendar_error(
+    status: int, reason: str, message: str, domain: str = "global", **extra: str
+) -> ApiError:
+    """A Calendar v3 error: ``{"error": {"errors": [...], "code", "message"}}``."""
+    item: dict[str, Any] = {"domain": domain, "reason": reason, "message": message, **extra}
+    return ApiError(status, {"error": {"errors": [item], "code": status, "message": message}})
+
+
+def meet_error(status: int, message: str, status_name: str | None = None) -> ApiError:
+    """A Meet v2 error: ``{"error": {"code", "message", "status"}}``."""
+    name = status_name or _STATUS_NAMES.get(status, "UNKNOWN")
+    return ApiError(status, {"error": {"code": status, "message": message, "status": name}})
+
+
+def unauthenticated(api: Api) -> ApiError:
+    """401 for a missing, unknown, expired or revoked access token."""
+    error: dict[str, Any] = {"code": 401, "message": AUTH_MESSAGE}
+    if api == "calendar":
+        error["errors"] = [
+            {
+                "message": "Invalid Credentials",
+                "domain": "global",
+                "reason": "authError",
+                "location": "Authorization",
+                "locationType": "header",
+            }
+        ]
+    error["status"] = "UNAUTHENTICATED"
+    return ApiError(401, {"error": error}, {"WWW-Authenticate": WWW_AUTHENTICATE})
+
+
+def insufficient_scope(api: Api, method_id: str) -> ApiError:
+    """403 for a valid token that lacks the scope the method needs."""
+    service = "calendar-json.googleapis.com" if api == "calendar" else "meet.googleapis.com"
+    error: dict[str, Any] = {"code": 403, "message": SCOPE_MESSAGE}
+    if api == "calendar":
+        error["errors"] = [
+            {
+                "message": "Insufficient Permission",
+                "domain": "global",
+                "reason": "insufficientPermissions",
+            }
+        ]
+    error["status"] = "PERMISSION_DENIED"
+    error["details"] = [
+        {
+            "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+            "reason": "ACCESS_TOKEN_SCOPE_INSUFFICIENT",
+            "domain": "googleapis.com",
+            "metadata": {"service": service, "method": method_id},
+        }
+    ]
+    header = 'Bearer realm="https://accounts.google.com/", error="insufficient_scope"'
+    return ApiError(403, {"error": error}, {"WWW-Authenticate": header})
+
+
+def not_found(api: Api) -> ApiError:
+    """404 in the style of the API the path belongs to."""
+    if api == "calendar":
+        return calendar_error(404, "notFound", "Not Found")
+    return meet_error(404, "Requested entity was not found.")
+
+
+def bad_request(api: Api, message: str | None = None) -> ApiError:
+    """400 for a malformed parameter."""
+    if api == "calendar":
+        return calendar_error(400, "badRequest", message or "Bad Request")
+    return meet_error(400, message or "Request contains an invalid argument.")
+
+
+def invalid_value(api: Api, parameter: str, value: str) -> ApiError:
+    """400 for a parameter whose value is out of range or unparseable."""
+    if api == "calendar":
+        return calendar_error(
+            400, "invalid", "Invalid Value", location=parameter, locationType="parameter"
+        )
+    return meet_error(400, f"Invalid value for {parameter}: {value!r}.")
+
+
+_CALENDAR_FAULTS = {
+    403: ("usageLimits", "rateLimitExceeded", "Rate Limit Exceeded"),
+    429: ("usageLimits", "rateLimitExceeded", "Rate Limit Exceeded"),
+    500: ("global", "backendError", "Backend Error"),
+    502: ("global", "backendError", "Bad Gateway"),
+    503: ("global", "backendError", "The service is currently unavailable."),
+    504: ("global", "backendError", "Deadline exceeded."),
+}
+_MEET_FAULTS = {
+    403: "The caller does not have permission",
+    429: "Resource has been exhausted (e.g. check quota).",
+    500: "Internal error encountered.",
+    502: "Bad Gateway",
+    503: "The service is currently unavailable.",
+    504: "Deadline exceeded.",
+}
+
+
+def injected_fault(api: Api | Literal["oauth"], status: int) -> ApiError:
+    """The error Google sends for transient overload or backend trouble with ``status``."""
+    if api == "oauth":
+        body = {"error": "internal_failure", "error_description": "Backend Error"}
+        return ApiError(status, body)
+    if api == "calendar":
+        domain, reason, message = _CALENDAR_FAULTS.get(
+            status, ("global", "backendError", "Backend Error")
+        )
+        return calendar_error(status, reason, message, domain=domain)
+    return meet_error(status, _MEET_FAULTS.get(status, "Internal error encountered."))
