@@ -246,7 +246,7 @@ class OAuthServer:
             self._refresh[refresh].access_tokens.append(token)
         return {
             "access_token": token,
-            "expires_in": max(lifetime - 1, 0),
+            "expires_in": max(lifetime - 1, 1),  # oauthlib drops expires_in=0
             "scope": " ".join(scopes),
             "token_type": "Bearer",
         }

@@ -1,0 +1,51 @@
+"""``meetsync emulator``: serve a generated workspace until Ctrl-C."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime, timedelta
+
+from emulator.faults import FaultConfig
+from emulator.oauth import LOOPBACK_HOSTS
+from emulator.server import DEFAULT_CLIENTS, Emulator
+from emulator.workspace import generate_workspace
+
+
+def serve(
+    host: str,
+    port: int,
+    seed: int,
+    days: int,
+    meetings_per_day: int,
+    timezone: str,
+    latency: float,
+    error_rate: float,
+) -> None:
+    """Generate a workspace ending yesterday and serve it on ``host:port`` until Ctrl-C."""
+    if host not in LOOPBACK_HOSTS:
+        raise SystemExit(f"refusing to serve on {host!r}: the emulator binds to loopback only")
+    now = datetime.now(UTC)
+    workspace = generate_workspace(
+        seed=seed,
+        end_date=(now - timedelta(days=1)).date(),
+        days=days,
+        meetings_per_day=meetings_per_day,
+        timezone=timezone,
+        now=now,
+    )
+    faults = FaultConfig(latency_seconds=latency, error_rate=error_rate, seed=seed)
+    emulator = Emulator(workspace, faults=faults, host=host, port=port).start()
+    client_id, secret = next(iter(DEFAULT_CLIENTS.items()))
+    print(f"Google Workspace emulator listening on {emulator.url}")
+    print(f"  account:       {workspace.account_email} ({workspace.calendar_timezone})")
+    print(f"  events:        {len(workspace.events)} over {days} days")
+    print(f"  client id:     {client_id}")
+    print(f"  client secret: {secret}")
+    print(f"  point meetsync at it with GOOGLE_API_ENDPOINT={emulator.url}")
+    print("Press Ctrl-C to stop.", flush=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        print("\nstopping")
+    finally:
+        emulator.stop()

@@ -1,0 +1,67 @@
+"""Helpers for tests that drive the emulator with the real Google client libraries."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from datetime import UTC, date, datetime
+from typing import Any
+
+from google.oauth2.credentials import Credentials
+from googleapiclient.discovery import Resource, build
+
+FIXED_END_DATE = date(2026, 11, 24)
+FIXED_NOW = datetime(2026, 11, 25, 6, 0, tzinfo=UTC)
+CALENDAR_SCOPE = "https://www.googleapis.com/auth/calendar.readonly"
+MEET_SCOPE = "https://www.googleapis.com/auth/meetings.space.readonly"
+
+
+def calendar_service(url: str, token: str) -> Resource:
+    """A Calendar v3 client pointed at the emulator at ``url``."""
+    return build(
+        "calendar",
+        "v3",
+        credentials=Credentials(token),
+        client_options={"api_endpoint": f"{url}/calendar/v3/"},
+        static_discovery=True,
+        cache_discovery=False,
+    )
+
+
+def meet_service(url: str, token: str) -> Resource:
+    """A Meet v2 client pointed at the emulator at ``url``."""
+    return build(
+        "meet",
+        "v2",
+        credentials=Credentials(token),
+        client_options={"api_endpoint": f"{url}/"},
+        static_discovery=True,
+        cache_discovery=False,
+    )
+
+
+def http(
+    method: str,
+    url: str,
+    headers: dict[str, str] | None = None,
+    data: bytes | None = None,
+) -> tuple[int, dict[str, str], Any]:
+    """One raw request without proxies: status, headers and the decoded JSON (or text) body."""
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirect())
+    request = urllib.request.Request(url, data=data, headers=headers or {}, method=method)
+    try:
+        with opener.open(request, timeout=30) as response:
+            status, head, raw = response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as exc:
+        status, head, raw = exc.code, dict(exc.headers), exc.read()
+    text = raw.decode("utf-8")
+    try:
+        return status, head, json.loads(text) if text else None
+    except json.JSONDecodeError:
+        return status, head, text
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
