@@ -45,6 +45,7 @@ class Plan:
     orphan_entry: bool = False
     event_id: str | None = None
     recurring_event_id: str | None = None
+    designated: bool = False
 
 
 class Generator:
@@ -76,6 +77,7 @@ class Generator:
         )
         self.me = Person(email, corpus.ACCOUNT[1])
         self.user_ids: dict[str, str] = {}
+        self.designated: set[str] = set()
         domain = corpus.INTERNAL_DOMAIN
         self.colleagues = [Person(f"{u}@{domain}", n) for u, n in corpus.COLLEAGUES]
         self.partners = [
@@ -95,7 +97,13 @@ class Generator:
             for plan in sorted(plans, key=_plan_sort_key):
                 self._materialize(plan)
         self._tag_expired()
+        self._designated_first()
         return self.ws
+
+    def _designated_first(self) -> None:
+        """Put each scenario's designated (recent, live) event first in its list."""
+        for event_ids in self.ws.scenarios.values():
+            event_ids.sort(key=lambda event_id: event_id not in self.designated)
 
     # ----- planning ---------------------------------------------------------------------------
     def _local(self, day: date, hour: int, minute: int) -> datetime:
@@ -154,6 +162,7 @@ class Generator:
             plan = self._regular_plain(day)
             apply(plan, self)
             plan.scenarios.append(name)
+            plan.designated = True
             placed.setdefault(day, []).append(plan)
         return placed
 
@@ -230,6 +239,8 @@ class Generator:
 
     def _materialize(self, plan: Plan) -> None:
         event = self.ws.add_event(self._event(plan), tuple(plan.scenarios))
+        if plan.designated:
+            self.designated.add(event["id"])
         if plan.conference != "meet" or not plan.joined or plan.status == "cancelled":
             return
         windows = plan.record_windows or [self._default_window(plan)]

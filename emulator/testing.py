@@ -65,3 +65,9 @@ def http(
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args: Any, **kwargs: Any) -> None:
         return None
+
+
+def api_get(url: str, path: str, token: str | None) -> tuple[int, dict[str, str], Any]:
+    """GET ``url + path`` with a bearer token (None: no Authorization header)."""
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    return http("GET", url + path, headers)

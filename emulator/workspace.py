@@ -9,17 +9,21 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from emulator import ids
 from emulator.builders import (
     RETENTION,
+    EventSpec,
+    Person,
     build_entry,
+    build_event,
     build_participant,
     build_record,
     build_space,
     build_transcript,
+    meet_conference,
 )
 from emulator.timefmt import parse_rfc3339
 
@@ -80,6 +84,34 @@ class Workspace:
             self.scenarios.setdefault(name, []).append(event["id"])
         self.touch()
         return event
+
+    def new_event(
+        self,
+        summary: str,
+        start: datetime | date,
+        end: datetime | date,
+        meeting_code: str | None = None,
+        status: str = "confirmed",
+        scenarios: tuple[str, ...] = (),
+    ) -> dict[str, Any]:
+        """Build and store a simple event (a Google Meet event when ``meeting_code`` is given)."""
+        me = Person(self.account_email, self.account_name)
+        guest = Person(f"guest@{self.account_email.split('@')[-1]}", "Guest")
+        pin = ids.numeric_id(self.rng, 9)
+        spec = EventSpec(
+            event_id=ids.event_id(self.rng),
+            summary=summary,
+            organizer=me,
+            attendees=[(me, "accepted"), (guest, "needsAction")],
+            start=start,
+            end=end,
+            tz_name=self.calendar_timezone,
+            created=self.now - timedelta(days=3),
+            etag=ids.etag(self.rng),
+            conference=meet_conference(meeting_code, pin) if meeting_code else None,
+            status=status,
+        )
+        return self.add_event(build_event(spec, self.account_email), scenarios)
 
     def add_series_master(self, event: dict[str, Any]) -> dict[str, Any]:
         """Store a recurring series master (returned by events.list with singleEvents=false)."""
