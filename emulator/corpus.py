@@ -59,9 +59,9 @@ INTERNAL_TITLES = (
     "OKR planning",
     "Release readiness",
     "Analytics deep dive",
+    "1:1 Ana / Bruno",
+    "Interview: Senior Data Engineer",
 )
-
-ONE_ON_ONE = "1:1 {a} / {b}"
 
 PARTNER_TITLES = (
     "Quarterly business review — {org}",

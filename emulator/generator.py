@@ -112,7 +112,7 @@ class Generator:
     def _people(self, partners: bool) -> tuple[Person, list[tuple[Person, str]]]:
         rng = self.rng
         organizer = self.me if rng.random() < 0.4 else rng.choice(self.colleagues)
-        others = rng.sample(self.colleagues, rng.randint(1, 5))
+        others = rng.sample(self.colleagues, rng.randint(2, 5))
         if partners:
             others += rng.sample(self.partners, rng.randint(1, 3))
         people = [organizer] + [p for p in [self.me, *others] if p != organizer]
@@ -148,10 +148,6 @@ class Generator:
             domain = next(p.email.split("@")[1] for p, _ in attendees if p in self.partners)
             template = rng.choice(corpus.PARTNER_TITLES)
             return template.format(org=corpus.ORG_NAMES[domain])
-        if len(attendees) == 2 and rng.random() < 0.7:
-            return corpus.ONE_ON_ONE.format(
-                a=attendees[0][0].name.split()[0], b=attendees[1][0].name.split()[0]
-            )
         return rng.choice(corpus.INTERNAL_TITLES)
 
     def _scenario_plans(self) -> dict[date, list[Plan]]:

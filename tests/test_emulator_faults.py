@@ -1,0 +1,205 @@
+"""Fault injection, latency, request counting, concurrency, partial-response parsing, CLI."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from googleapiclient.errors import HttpError
+from hypothesis import given
+from hypothesis import strategies as st
+
+from emulator import Emulator, FaultConfig, Workspace, generate_workspace
+from emulator.cli import serve
+from emulator.fields import FieldsSyntaxError, apply_fields, parse_fields
+from emulator.testing import (
+    FIXED_END_DATE,
+    FIXED_NOW,
+    api_get,
+    calendar_service,
+    http,
+    meet_service,
+)
+
+CALENDAR_429 = {
+    "error": {
+        "errors": [
+            {
+                "domain": "usageLimits",
+                "reason": "rateLimitExceeded",
+                "message": "Rate Limit Exceeded",
+            }
+        ],
+        "code": 429,
+        "message": "Rate Limit Exceeded",
+    }
+}
+MEET_429 = {
+    "error": {
+        "code": 429,
+        "message": "Resource has been exhausted (e.g. check quota).",
+        "status": "RESOURCE_EXHAUSTED",
+    }
+}
+
+
+@pytest.fixture(scope="module")
+def ws() -> Workspace:
+    return generate_workspace(
+        seed=4,
+        end_date=FIXED_END_DATE,
+        days=7,
+        meetings_per_day=5,
+        now=FIXED_NOW,
+        long_transcript_entries=100,
+    )
+
+
+def _statuses(emu: Emulator, token: str, path: str, n: int) -> list[int]:
+    return [api_get(emu.url, path, token)[0] for _ in range(n)]
+
+
+def test_error_rate_is_roughly_honoured_and_counted(ws: Workspace) -> None:
+    faults = FaultConfig(error_rate=0.3, error_statuses=(429, 503), seed=1)
+    with Emulator(ws, faults=faults) as emu:
+        token = emu.issue_token()
+        statuses = _statuses(emu, token, "/calendar/v3/calendars/primary/events?maxResults=1", 400)
+        failed = [s for s in statuses if s != 200]
+        assert 80 <= len(failed) <= 160
+        assert set(failed) <= {429, 503} and len(set(failed)) == 2
+        assert emu.request_counts["calendar.events.list"] == 400
+        assert emu.total_api_requests() == 400
+        emu.reset_counts()
+        assert emu.total_api_requests() == 0
+
+
+def test_faults_are_deterministic_per_seed(ws: Workspace) -> None:
+    runs = []
+    for _ in range(2):
+        with Emulator(ws, faults=FaultConfig(error_rate=0.5, seed=42)) as emu:
+            runs.append(_statuses(emu, emu.issue_token(), "/calendar/v3/calendars/primary", 40))
+    assert runs[0] == runs[1]
+
+
+def test_fault_bodies_are_googles(ws: Workspace) -> None:
+    faults = FaultConfig(error_rate=1.0, error_statuses=(429,))
+    with Emulator(ws, faults=faults) as emu:
+        token = emu.issue_token()
+        assert api_get(emu.url, "/calendar/v3/calendars/primary", token)[1:][1] == CALENDAR_429
+        assert api_get(emu.url, "/v2/conferenceRecords", token)[2] == MEET_429
+        emu.faults.error_statuses = (503,)
+        status, _, body = api_get(emu.url, "/v2/conferenceRecords", token)
+        assert status == 503 and body["error"]["status"] == "UNAVAILABLE"
+        status, _, body = api_get(emu.url, "/calendar/v3/calendars/primary", token)
+        assert status == 503 and body["error"]["errors"][0]["reason"] == "backendError"
+
+
+def test_fail_paths_and_oauth_are_spared(ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    faults = FaultConfig(error_rate=1.0, fail_paths=("/v2/",))
+    with Emulator(ws, faults=faults) as emu:
+        token = emu.issue_token()
+        assert api_get(emu.url, "/calendar/v3/calendars/primary", token)[0] == 200
+        assert api_get(emu.url, "/v2/conferenceRecords", token)[0] in (429, 503)
+        status, _, _ = http("POST", emu.url + "/revoke", data=b"token=" + token.encode())
+        assert status == 200
+        emu.faults.fail_paths = None
+        emu.faults.include_oauth = True
+        status, _, _ = http("POST", emu.url + "/revoke", data=b"token=x")
+        assert status in (429, 503)
+        assert emu.request_counts["oauth.revoke"] == 2
+
+
+def test_client_library_retries_through_faults(
+    ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("googleapiclient.http.time.sleep", lambda seconds: None)
+    faults = FaultConfig(error_rate=0.5, error_statuses=(503,), seed=3)
+    with Emulator(ws, faults=faults) as emu:
+        service = meet_service(emu.url, emu.issue_token())
+        for _ in range(5):
+            service.conferenceRecords().list(pageSize=5).execute(num_retries=20)
+        assert emu.request_counts["meet.conferenceRecords.list"] > 5
+        emu.faults.error_rate = 1.0
+        with pytest.raises(HttpError) as info:
+            service.conferenceRecords().list().execute()
+        assert info.value.status_code == 503
+
+
+def test_latency_applies(ws: Workspace) -> None:
+    with Emulator(ws, faults=FaultConfig(latency_seconds=0.05)) as emu:
+        began = time.perf_counter()
+        api_get(emu.url, "/calendar/v3/calendars/primary", emu.issue_token())
+        assert time.perf_counter() - began >= 0.05
+
+
+def test_concurrent_clients(ws: Workspace) -> None:
+    with Emulator(ws, faults=FaultConfig(latency_seconds=0.01)) as emu:
+        token = emu.issue_token()
+        results: list[int] = []
+        lock = threading.Lock()
+
+        def work() -> None:
+            service = calendar_service(emu.url, token)
+            for _ in range(10):
+                page = service.events().list(calendarId="primary", maxResults=5).execute()
+                with lock:
+                    results.append(len(page["items"]))
+
+        threads = [threading.Thread(target=work) for _ in range(8)]
+        began = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert results == [5] * 80
+        assert emu.request_counts["calendar.events.list"] == 80
+        assert time.perf_counter() - began < 0.01 * 80  # served in parallel
+
+
+def test_mutating_the_workspace_while_running_is_seen() -> None:
+    ws = Workspace(now=FIXED_NOW)
+    with Emulator(ws) as emu:
+        service = calendar_service(emu.url, emu.issue_token())
+        assert service.events().list(calendarId="primary").execute()["items"] == []
+        ws.new_event("Later", FIXED_NOW, FIXED_NOW.replace(hour=FIXED_NOW.hour + 1))
+        assert len(service.events().list(calendarId="primary").execute()["items"]) == 1
+
+
+def test_fields_parser() -> None:
+    tree = parse_fields("nextPageToken,items(id,start/dateTime,attendees(email)),*/x")
+    assert tree == {
+        "nextPageToken": None,
+        "items": {"id": None, "start": {"dateTime": None}, "attendees": {"email": None}},
+        "*": {"x": None},
+    }
+    value = {"items": [{"id": 1, "start": {"dateTime": "d", "timeZone": "z"}, "other": 2}]}
+    assert apply_fields(value, parse_fields("items(id,start/dateTime)")) == {
+        "items": [{"id": 1, "start": {"dateTime": "d"}}]
+    }
+    assert apply_fields(value, parse_fields("*")) == value
+    for bad in ("", "items(", "items)", "a,,b", "a/", "(a)", "a b"):
+        with pytest.raises(FieldsSyntaxError):
+            parse_fields(bad)
+
+
+_names = st.sampled_from(["id", "items", "start", "dateTime", "email", "*"])
+_trees = st.recursive(
+    st.none(), lambda inner: st.dictionaries(_names, inner, min_size=1, max_size=3), max_leaves=8
+)
+
+
+def _render(tree: dict) -> str:
+    return ",".join(k if v is None else f"{k}({_render(v)})" for k, v in tree.items())
+
+
+@given(st.dictionaries(_names, _trees, min_size=1, max_size=4))
+def test_fields_round_trip(tree: dict) -> None:
+    assert parse_fields(_render(tree)) == tree
+
+
+def test_cli_refuses_non_loopback_hosts() -> None:
+    with pytest.raises(SystemExit, match="loopback"):
+        serve("0.0.0.0", 0, 1, 1, 1, "UTC", 0.0, 0.0)
+    with pytest.raises(ValueError):
+        Emulator(Workspace(), host="0.0.0.0")

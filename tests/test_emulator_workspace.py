@@ -1,0 +1,199 @@
+"""The workspace generator: determinism, every scenario, realistic shapes, speed."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+import time
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from emulator import Emulator, Workspace, generate_workspace
+from emulator.testing import FIXED_END_DATE, FIXED_NOW, meet_service
+from emulator.timefmt import parse_rfc3339
+from emulator.workspace import SCENARIOS, meet_code_of
+
+CODE = re.compile(r"^[a-z]{3}-[a-z]{4}-[a-z]{3}$")
+EVENT_ID = re.compile(r"^[0-9a-v]{26}(_\d{8}T\d{6}Z)?$")
+
+
+def _snapshot(ws: Workspace) -> str:
+    data = {f.name: getattr(ws, f.name) for f in dataclasses.fields(ws) if f.name != "rng"}
+    return json.dumps(data, default=str, sort_keys=True)
+
+
+@pytest.fixture(scope="module")
+def ws() -> Workspace:
+    return generate_workspace(
+        seed=7, end_date=FIXED_END_DATE, days=35, meetings_per_day=5, now=FIXED_NOW
+    )
+
+
+def test_same_seed_same_workspace_other_seed_differs() -> None:
+    kwargs = {"end_date": FIXED_END_DATE, "days": 8, "meetings_per_day": 6, "now": FIXED_NOW}
+    first = generate_workspace(seed=5, **kwargs)
+    assert _snapshot(first) == _snapshot(generate_workspace(seed=5, **kwargs))
+    assert _snapshot(first) != _snapshot(generate_workspace(seed=6, **kwargs))
+
+
+def test_every_scenario_is_present(ws: Workspace) -> None:
+    assert set(ws.scenarios) == set(SCENARIOS)
+    missing = [name for name, ids in ws.scenarios.items() if not ids]
+    assert not missing
+    known = {e["id"] for e in ws.events}
+    assert all(set(ids) <= known for ids in ws.scenarios.values())
+
+
+def test_small_window_has_every_scenario_but_expired() -> None:
+    ws = generate_workspace(
+        seed=1, end_date=FIXED_END_DATE, days=7, meetings_per_day=5, now=FIXED_NOW
+    )
+    assert [name for name, ids in ws.scenarios.items() if not ids] == ["expired"]
+
+
+def test_every_day_has_meetings_and_volume_is_roughly_right(ws: Workspace) -> None:
+    days = {e["start"].get("dateTime", e["start"].get("date"))[:10] for e in ws.events}
+    window = {(FIXED_END_DATE - timedelta(days=i)).isoformat() for i in range(35)}
+    assert window <= days
+    assert 0.6 * 35 * 5 < len(ws.events) < 1.3 * 35 * 5 + 20
+
+
+def _record_times(ws: Workspace, event_id: str) -> list[tuple[datetime, datetime | None]]:
+    by_name = {r["name"]: r for r in ws.conference_records}
+    records = [by_name[n] for n in ws.event_records[event_id]]
+    return [
+        (parse_rfc3339(r["startTime"]), parse_rfc3339(r["endTime"]) if "endTime" in r else None)
+        for r in records
+    ]
+
+
+def _event_times(ws: Workspace, event_id: str) -> tuple[datetime, datetime]:
+    event = ws.event(event_id)
+    return parse_rfc3339(event["start"]["dateTime"]), parse_rfc3339(event["end"]["dateTime"])
+
+
+def test_scenario_semantics(ws: Workspace) -> None:
+    first = {name: ids[0] for name, ids in ws.scenarios.items()}
+    start, _ = _event_times(ws, first["early_start"])
+    ((rec_start, _),) = _record_times(ws, first["early_start"])
+    assert timedelta(minutes=5) <= start - rec_start <= timedelta(minutes=10)
+    _, end = _event_times(ws, first["overrun"])
+    ((_, rec_end),) = _record_times(ws, first["overrun"])
+    assert timedelta(minutes=20) <= rec_end - end <= timedelta(minutes=40)
+    assert len(ws.event_records[first["two_records"]]) == 2
+    (record,) = ws.event_records[first["two_transcripts"]]
+    assert len(ws.transcripts[record]) == 2
+    (record,) = ws.event_records[first["no_transcript"]]
+    assert ws.transcripts.get(record, []) == []
+    assert first["no_record"] not in ws.event_records
+    assert "conferenceData" not in ws.event(first["non_meet"])
+    addon = ws.event(first["addon_conference"])["conferenceData"]
+    assert addon["conferenceSolution"]["key"]["type"] == "addOn"
+    assert set(ws.event(first["all_day"])["start"]) == {"date"}
+    assert ws.event(first["cancelled"])["status"] == "cancelled"
+    start, end = _event_times(ws, first["midnight_crossing"])
+    assert (start.hour, start.minute) == (23, 30) and end.date() == start.date() + timedelta(1)
+    assert "Zoë Ångström" in json.dumps(ws.event(first["non_ascii"]), ensure_ascii=False)
+    (record,) = ws.event_records[first["long_transcript"]]
+    assert len(ws.entries[ws.transcripts[record][0]["name"]]) == 2000
+    (record,) = ws.event_records[first["entry_without_participant"]]
+    known = {p["name"] for p in ws.participants[record]}
+    entries = ws.entries[ws.transcripts[record][0]["name"]]
+    assert any(e["participant"] not in known for e in entries)
+    for event_id in ws.scenarios["expired"]:
+        assert all(ws.record_expired(r) for r in _records(ws, event_id))
+
+
+def _records(ws: Workspace, event_id: str) -> list[dict]:
+    by_name = {r["name"]: r for r in ws.conference_records}
+    return [by_name[n] for n in ws.event_records[event_id]]
+
+
+def test_recurring_instances_share_one_code_and_have_own_records(ws: Workspace) -> None:
+    by_series: dict[str, list[dict]] = {}
+    for event_id in ws.scenarios["recurring"]:
+        event = ws.event(event_id)
+        by_series.setdefault(event["recurringEventId"], []).append(event)
+    assert by_series
+    for instances in by_series.values():
+        assert len({meet_code_of(e) for e in instances}) == 1
+        records = [n for e in instances for n in ws.event_records[e["id"]]]
+        assert len(records) == len(set(records)) == len(instances)
+    assert {m["id"] for m in ws.series_masters} == set(by_series)
+
+
+def test_resource_shapes(ws: Workspace) -> None:
+    for event in ws.events:
+        assert EVENT_ID.match(event["id"]), event["id"]
+        code = meet_code_of(event)
+        if code:
+            assert CODE.match(code)
+            assert event["hangoutLink"] == f"https://meet.google.com/{code}"
+        assert 3 <= len(event["attendees"]) <= 8
+    for record in ws.conference_records:
+        assert record["space"] in ws.spaces
+        if "endTime" in record:
+            expire = parse_rfc3339(record["expireTime"]) - parse_rfc3339(record["endTime"])
+            assert expire == timedelta(days=30)
+    for name, entries in ws.entries.items():
+        starts = [parse_rfc3339(e["startTime"]) for e in entries]
+        assert starts == sorted(starts), name
+        assert all(parse_rfc3339(e["endTime"]) >= parse_rfc3339(e["startTime"]) for e in entries)
+    for participants in ws.participants.values():
+        for p in participants:
+            kinds = [k for k in ("signedinUser", "anonymousUser", "phoneUser") if k in p]
+            assert len(kinds) == 1
+    partner_domains = {a["email"].split("@")[1] for e in ws.events for a in e.get("attendees", [])}
+    assert {"acme-corp.example", "globex.example", "initech.example"} <= partner_domains
+
+
+def test_expected_meetings_matches_served_data(ws: Workspace) -> None:
+    rows = {row["event_id"]: row for row in ws.expected_meetings()}
+    assert ws.scenarios["cancelled"][0] not in rows
+    assert rows[ws.scenarios["expired"][0]]["records"] == []
+    assert len(rows[ws.scenarios["two_records"][0]]["records"]) == 2
+    assert rows[ws.scenarios["long_transcript"][0]]["entry_count"] == 2000
+
+
+def test_time_zone_is_honoured() -> None:
+    ws = generate_workspace(
+        seed=2,
+        end_date=FIXED_END_DATE,
+        days=7,
+        meetings_per_day=5,
+        timezone="America/New_York",
+        now=FIXED_NOW,
+    )
+    late = ws.event(ws.scenarios["midnight_crossing"][0])
+    assert late["start"]["dateTime"].endswith("T23:30:00-05:00")
+    assert late["start"]["timeZone"] == "America/New_York"
+
+
+def test_big_workspace_is_fast_to_generate_and_serve() -> None:
+    began = time.perf_counter()
+    ws = generate_workspace(
+        seed=9, end_date=FIXED_END_DATE, days=30, meetings_per_day=40, now=FIXED_NOW
+    )
+    assert time.perf_counter() - began < 3.0
+    assert len(ws.events) > 900
+    with Emulator(ws) as emu:
+        records = meet_service(emu.url, emu.issue_token()).conferenceRecords()
+        began = time.perf_counter()
+        token, count = None, 0
+        while True:
+            page = records.list(pageSize=100, pageToken=token).execute()
+            count += len(page.get("conferenceRecords", []))
+            token = page.get("nextPageToken")
+            if not token:
+                break
+        assert count == sum(not ws.record_expired(r) for r in ws.conference_records)
+        assert time.perf_counter() - began < 3.0
+
+
+def test_default_end_date_and_now() -> None:
+    ws = generate_workspace(seed=1, days=1, meetings_per_day=1)
+    assert ws.events
+    assert isinstance(ws.now, datetime) and ws.now.tzinfo is not None
+    assert date.today() - timedelta(days=2) <= ws.now.date()
