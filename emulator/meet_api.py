@@ -109,8 +109,9 @@ def parse_record_filter(text: str) -> tuple[dict[str, str], list[Predicate]]:
 
 
 def _unquote(raw: str) -> str | None:
+    """The value of a double-quoted filter literal (``\\"`` and ``\\\\`` unescaped)."""
     if len(raw) >= 2 and raw[0] == raw[-1] == '"':
-        return raw[1:-1]
+        return re.sub(r"\\(.)", r"\1", raw[1:-1])
     return None
 
 

@@ -111,7 +111,7 @@ class OAuthServer:
         """Auto-approve the consent screen and redirect back with a code."""
         client_id = query.get("client_id", "")
         if client_id not in self.clients:
-            return _error_page(401, "invalid_client", "The OAuth client was not found.")
+            return _error_page(400, "invalid_client", "The OAuth client was not found.")
         redirect_uri = query.get("redirect_uri", "")
         if not is_loopback_redirect(redirect_uri):
             detail = f"You can't sign in to this app: redirect_uri={redirect_uri!r}"

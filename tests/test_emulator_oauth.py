@@ -245,7 +245,7 @@ def test_code_rules_pkce_single_use_redirect_match_client_auth(emu: Emulator) ->
 
 def test_auth_endpoint_rejects_unknown_client_and_non_loopback_redirect(emu: Emulator) -> None:
     status, _, body = _authorize(emu, client_id="someone-else.apps.googleusercontent.com")
-    assert status in (400, 401) and "invalid_client" in body
+    assert status == 400 and "invalid_client" in body
     status, _, body = _authorize(emu, redirect_uri="https://evil.example/callback")
     assert status == 400 and "redirect_uri_mismatch" in body
 
