@@ -57,11 +57,11 @@ class StoredCredentials(google.oauth2.credentials.Credentials):
         self.refresh_count = 0
         self._refused = False
 
-    def apply(self, headers, token=None):  # noqa: ANN001 - google-auth's signature
+    def apply(self, headers, token=None):
         self._applied.token = token or self.token
         super().apply(headers, token)
 
-    def refresh(self, request):  # noqa: ANN001 - google-auth's signature
+    def refresh(self, request):
         with self._refresh_lock:
             if self._refused:
                 raise ReconnectRequiredError()

@@ -15,12 +15,12 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
+import google.auth.credentials
 import google_auth_httplib2
 import httplib2
 from googleapiclient.discovery import Resource, build
 from googleapiclient.errors import HttpError
 
-import google.auth.credentials
 from resources.rate_limit import TokenBucket
 from resources.retry import RetryPolicy, error_reasons, is_retryable
 from resources.settings import GoogleEndpoints
@@ -131,12 +131,11 @@ class GoogleApiClient:
             try:
                 return request.execute(num_retries=0)
             except HttpError as error:
-                if api == "meet" and error.resp.status == 403:
-                    if "PERMISSION_DENIED" in error_reasons(error):
-                        raise MeetApiUnavailableError(
-                            "The Meet API refused this account (Meet REST API needs a "
-                            "Google Workspace account)"
-                        ) from None
+                if _meet_refused(api, error):
+                    raise MeetApiUnavailableError(
+                        "The Meet API refused this account (the Meet REST API needs a "
+                        "Google Workspace account)"
+                    ) from None
                 if not is_retryable(error) or attempt + 1 == self.retry.max_attempts:
                     raise
                 self._wait(method, attempt, f"HTTP {error.resp.status}")
@@ -270,6 +269,12 @@ class GoogleApiClient:
                 "participants",
             )
         )
+
+
+def _meet_refused(api: str, error: HttpError) -> bool:
+    return (
+        api == "meet" and error.resp.status == 403 and "PERMISSION_DENIED" in error_reasons(error)
+    )
 
 
 def _options(api_endpoint: str | None) -> dict | None:

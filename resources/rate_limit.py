@@ -25,18 +25,19 @@ class TokenBucket:
         self.waited_seconds = 0.0
 
     def acquire(self) -> None:
+        """Take one request's token, sleeping first if the quota needs it.
+
+        Each caller reserves its token at once (the balance may go negative) and sleeps
+        until the reservation is covered, so waiting threads are served in arrival order.
+        """
         if self.per_minute <= 0:
             return
-        while True:
-            with self._lock:
-                now = self._clock()
-                self._tokens = min(
-                    self._capacity, self._tokens + (now - self._updated) * self._rate
-                )
-                self._updated = now
-                if self._tokens >= 1.0:
-                    self._tokens -= 1.0
-                    return
-                wait = (1.0 - self._tokens) / self._rate
-                self.waited_seconds += wait
+        with self._lock:
+            now = self._clock()
+            self._tokens = min(self._capacity, self._tokens + (now - self._updated) * self._rate)
+            self._updated = now
+            self._tokens -= 1.0
+            wait = -self._tokens / self._rate if self._tokens < 0 else 0.0
+            self.waited_seconds += wait
+        if wait > 0:
             self._sleep(wait)

@@ -1,0 +1,16 @@
+-- depends_on: meet_meetings, transcripts
+-- description: One row per Google Meet meeting with its assembled transcript and status.
+CREATE OR REPLACE VIEW meetings AS
+SELECT
+    m.event_id,
+    m.title,
+    m.start_time,
+    m.end_time,
+    m.attendees,
+    m.conference_id,
+    coalesce(t.transcript, '') AS transcript,
+    coalesce(t.transcript_status, 'not_fetched') AS transcript_status,
+    m.partition_date
+FROM meet_meetings AS m
+LEFT JOIN transcripts AS t
+    ON m.event_id = t.event_id AND m.partition_date = t.partition_date

@@ -1,0 +1,24 @@
+"""The meetsync code location: assets, checks, jobs, schedules and resources."""
+
+import warnings
+
+import dagster as dg
+
+warnings.filterwarnings("ignore", category=dg.BetaWarning)
+warnings.filterwarnings("ignore", category=dg.PreviewWarning)
+
+from assets.calendar_events import calendar_events  # noqa: E402
+from assets.meet_meetings import meet_meetings  # noqa: E402
+from assets.meet_transcripts import meet_transcripts  # noqa: E402
+from assets.sql_models import sql_model_assets  # noqa: E402
+from pipelines.jobs import import_meetings, recheck_transcripts  # noqa: E402
+from pipelines.resources import build_resources  # noqa: E402
+from pipelines.schedules import daily_import, late_transcripts  # noqa: E402
+
+defs = dg.Definitions(
+    assets=[calendar_events, meet_meetings, meet_transcripts, *sql_model_assets],
+    jobs=[import_meetings, recheck_transcripts],
+    schedules=[daily_import, late_transcripts],
+    resources=build_resources(),
+    executor=dg.in_process_executor,
+)

@@ -1,0 +1,72 @@
+import json
+import random
+
+import httplib2
+from googleapiclient.errors import HttpError
+
+from resources.rate_limit import TokenBucket
+from resources.retry import RetryPolicy, is_retryable
+
+
+def http_error(status: int, body: dict) -> HttpError:
+    return HttpError(httplib2.Response({"status": status}), json.dumps(body).encode())
+
+
+def test_retryable_statuses_and_reasons():
+    assert is_retryable(http_error(429, {"error": {"status": "RESOURCE_EXHAUSTED"}}))
+    for status in (500, 502, 503, 504):
+        assert is_retryable(http_error(status, {}))
+    rate = {"error": {"errors": [{"reason": "rateLimitExceeded"}], "code": 403}}
+    assert is_retryable(http_error(403, rate))
+    assert is_retryable(
+        http_error(403, {"error": {"errors": [{"reason": "userRateLimitExceeded"}]}})
+    )
+    assert not is_retryable(http_error(403, {"error": {"status": "PERMISSION_DENIED"}}))
+    assert not is_retryable(http_error(400, {}))
+    assert not is_retryable(http_error(404, {}))
+    assert is_retryable(ConnectionResetError())
+    assert not is_retryable(ValueError())
+
+
+def test_backoff_is_exponential_truncated_and_jittered():
+    policy = RetryPolicy(max_attempts=8, base_delay=1.0, max_delay=8.0)
+    rng = random.Random(1)
+    delays = [policy.delay(n, rng) for n in range(6)]
+    for n, delay in enumerate(delays):
+        ceiling = min(8.0, 2**n)
+        assert ceiling / 2 <= delay <= ceiling
+    assert len({round(d, 6) for d in delays}) == len(delays)
+
+
+class FakeClock:
+    def __init__(self):
+        self.now = 0.0
+
+    def __call__(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.now += seconds
+
+
+def test_token_bucket_never_exceeds_quota_in_a_minute():
+    clock = FakeClock()
+    bucket = TokenBucket(600, clock=clock, sleep=clock.sleep)
+    stamps = []
+    for _ in range(2000):
+        bucket.acquire()
+        stamps.append(clock.now)
+    for i, start in enumerate(stamps):
+        in_window = sum(1 for t in stamps[i:] if t < start + 60)
+        assert in_window <= 600
+        if i > 200:
+            break
+    assert stamps[-1] > 150  # 2000 requests at 600/min take minutes, not seconds
+
+
+def test_zero_disables_the_limiter():
+    clock = FakeClock()
+    bucket = TokenBucket(0, clock=clock, sleep=clock.sleep)
+    for _ in range(10_000):
+        bucket.acquire()
+    assert clock.now == 0
