@@ -83,7 +83,8 @@ def replace_slice(
     missing = set(table.column_names) - set(frame.columns)
     if missing:
         raise ValueError(f"{table.name}: frame lacks columns {sorted(missing)}")
-    outside = frame[(frame["partition_date"] < first_day) | (frame["partition_date"] >= end_day)]
+    days = pd.to_datetime(frame["partition_date"])
+    outside = frame[(days < pd.Timestamp(first_day)) | (days >= pd.Timestamp(end_day))]
     if len(outside):
         raise ValueError(f"{table.name}: {len(outside)} rows fall outside the partitions written")
     rows = frame[table.column_names]

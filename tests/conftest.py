@@ -90,3 +90,26 @@ def connected(environment, consent_browser) -> Environment:
 
 def day_range(first: date, last: date) -> list[date]:
     return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+@pytest.fixture
+def connected_factory(tmp_path, monkeypatch, consent_browser):
+    """Like ``connected``, for a workspace of a test's own shape."""
+    from resources.connection import connect
+    from resources.settings import Settings
+
+    running = []
+
+    def start(**shape):
+        ws = make_workspace(**shape)
+        emu = Emulator(ws, faults=FaultConfig()).start()
+        running.append(emu)
+        env = Environment(emu, tmp_path / "meetsync-home", tmp_path / "meetsync.duckdb")
+        for key, value in env.env().items():
+            monkeypatch.setenv(key, value)
+        connect(Settings.from_env(), open_browser=True, browser=consent_browser, timeout_seconds=30)
+        return env, ws
+
+    yield start
+    for emu in running:
+        emu.stop()
