@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import duckdb
 import pytest
 
-from tests.conftest import YESTERDAY, make_workspace
+from tests.conftest import YESTERDAY
 from tests.pipeline_runs import materialize_range
 
 FIRST = YESTERDAY - timedelta(days=9)
@@ -52,7 +52,8 @@ def expected_text(ws, event_id: str) -> str:
                     lines.append(
                         (
                             e["startTime"],
-                            f"{names.get(e.get('participant')) or 'Unknown speaker'}: {e.get('text', '')}",
+                            f"{names.get(e.get('participant')) or 'Unknown speaker'}: "
+                            + e.get("text", ""),
                         )
                     )
     return "\n".join(line for _, line in sorted(lines))
@@ -164,7 +165,8 @@ def test_column_types_for_analysts(imported):
     types = dict(
         query(
             imported,
-            "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'meetings'",
+            "SELECT column_name, data_type FROM information_schema.columns "
+            "WHERE table_name = 'meetings'",
         )
     )
     assert types == {
