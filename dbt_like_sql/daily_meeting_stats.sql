@@ -1,0 +1,61 @@
+-- depends_on: meetings
+-- description: Per day: meetings, hours, attendees and meetings per transcript status.
+-- meeting_hours sums scheduled durations. attendees sums the meetings' attendee counts;
+-- distinct_attendees counts distinct (case-insensitive) emails that day. with_transcript ...
+-- failed count meetings by transcript_status ('available' = with_transcript); not_fetched counts
+-- meetings whose transcripts were not imported yet, so the status columns add up to meetings.
+-- transcript_coverage = with_transcript / meetings, rounded to 3. Days without meetings are absent.
+CREATE OR REPLACE VIEW daily_meeting_stats AS
+WITH per_day AS (
+    SELECT
+        partition_date,
+        count(*) AS meetings,
+        round(
+            sum(date_diff('microsecond', start_time, end_time)) / 3600000000, 2
+        )::DOUBLE AS meeting_hours,
+        coalesce(sum(len(attendees)), 0)::BIGINT AS attendees,
+        count(*) FILTER (WHERE transcript_status = 'available') AS with_transcript,
+        count(*) FILTER (WHERE transcript_status = 'pending') AS pending,
+        count(*) FILTER (WHERE transcript_status = 'no_transcript') AS no_transcript,
+        count(*) FILTER (WHERE transcript_status = 'no_conference') AS no_conference,
+        count(*) FILTER (WHERE transcript_status = 'expired') AS expired,
+        count(*) FILTER (WHERE transcript_status = 'unsupported') AS unsupported,
+        count(*) FILTER (WHERE transcript_status = 'failed') AS failed,
+        count(*) FILTER (WHERE transcript_status = 'not_fetched') AS not_fetched
+    FROM meetings
+    GROUP BY partition_date
+),
+
+day_attendee AS (
+    SELECT DISTINCT
+        partition_date,
+        lower(unnest(attendees)) AS email
+    FROM meetings
+),
+
+per_day_attendees AS (
+    SELECT
+        partition_date,
+        count(email) AS distinct_attendees
+    FROM day_attendee
+    GROUP BY partition_date
+)
+
+SELECT
+    d.partition_date,
+    d.meetings,
+    d.meeting_hours,
+    d.attendees,
+    coalesce(a.distinct_attendees, 0) AS distinct_attendees,
+    d.with_transcript,
+    d.pending,
+    d.no_transcript,
+    d.no_conference,
+    d.expired,
+    d.unsupported,
+    d.failed,
+    d.not_fetched,
+    round(d.with_transcript / d.meetings, 3) AS transcript_coverage
+FROM per_day AS d
+LEFT JOIN per_day_attendees AS a ON d.partition_date = a.partition_date
+ORDER BY d.partition_date

@@ -1,0 +1,37 @@
+-- depends_on: transcript_entries
+-- description: Per meeting and speaker: utterances, words and seconds spoken, and their share.
+-- words counts whitespace-separated tokens of the entries' text. seconds_spoken sums
+-- end_time - start_time of the speaker's entries (entries without times count 0).
+-- share_of_meeting_seconds is seconds_spoken over all speakers' seconds in that meeting
+-- (0..1, rounded to 3; NULL when nobody's entries have durations). Speakers are display
+-- names, so every unresolved participant is one 'Unknown speaker'.
+CREATE OR REPLACE VIEW speaker_talk_time AS
+WITH per_speaker AS (
+    SELECT
+        event_id,
+        partition_date,
+        speaker,
+        count(*) AS utterances,
+        coalesce(sum(len(regexp_extract_all(text, '\S+'))), 0)::BIGINT AS words,
+        (
+            coalesce(sum(greatest(date_diff('microsecond', start_time, end_time), 0)), 0)
+            / 1000000
+        )::DOUBLE AS seconds_spoken
+    FROM transcript_entries
+    GROUP BY event_id, partition_date, speaker
+)
+
+SELECT
+    event_id,
+    partition_date,
+    speaker,
+    utterances,
+    words,
+    seconds_spoken,
+    round(
+        seconds_spoken
+        / nullif(sum(seconds_spoken) OVER (PARTITION BY event_id, partition_date), 0),
+        3
+    ) AS share_of_meeting_seconds
+FROM per_speaker
+ORDER BY partition_date ASC, event_id ASC, seconds_spoken DESC, speaker ASC
