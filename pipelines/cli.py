@@ -1,4 +1,5 @@
-"""The `meetsync` command: connect to Google, check the connection, run the emulator."""
+"""The `meetsync` command: connect to Google, check the connection, query DuckDB, run the
+emulator."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from pipelines.sql_command import DEFAULT_WAIT_SECONDS, FORMATS, run_sql, wait_seconds
 from resources.connection import ConnectError, connect, connection_status, disconnect
 from resources.credentials import ReconnectRequiredError
 from resources.settings import MissingClientError, Settings
@@ -32,6 +34,10 @@ def _disconnect(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     print(f"Disconnected {connection.account_email}; imported meetings stay in DuckDB.")
     return 0
+
+
+def _sql(args: argparse.Namespace, settings: Settings) -> int:
+    return run_sql(args.query, settings.duckdb_path, output_format=args.format, wait=args.wait)
 
 
 def _emulator(args: argparse.Namespace, settings: Settings) -> int:
@@ -67,6 +73,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub = commands.add_parser("disconnect", help="revoke and delete the stored tokens")
     sub.set_defaults(run=_disconnect)
+
+    sub = commands.add_parser("sql", help="run read-only SQL against the DuckDB file")
+    sub.add_argument("query", nargs="?", help="SQL to run; without it, an interactive prompt")
+    sub.add_argument("--format", choices=FORMATS, default="table", help="output format")
+    sub.add_argument(
+        "--wait",
+        type=wait_seconds,
+        default=DEFAULT_WAIT_SECONDS,
+        metavar="SECONDS",
+        help="how long to wait while a pipeline run holds the write lock (default 30)",
+    )
+    sub.set_defaults(run=_sql)
 
     sub = commands.add_parser("emulator", help="run the local Google Workspace emulator")
     sub.add_argument("--host", default="127.0.0.1")
