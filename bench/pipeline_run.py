@@ -1,0 +1,147 @@
+"""One `dagster asset materialize` run of the real Definitions, timed and memory-watched."""
+
+from __future__ import annotations
+
+import os
+import resource
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+POLL_SECONDS = 0.02
+
+
+@dataclass
+class CliRun:
+    first: date
+    last: date
+    wall_seconds: float
+    returncode: int
+    log_path: Path
+    peak_rss_bytes: int  # max(sum over the process tree of VmHWM, ru_maxrss of the child)
+    peak_tree_rss_bytes: int  # highest simultaneous sum of VmRSS seen while polling
+    ru_maxrss_bytes: int | None  # RUSAGE_CHILDREN after the run (largest waited-for process)
+    processes: int
+    run_seconds: float | None = None  # Dagster's own run start to end
+    step_seconds: dict[str, float] = field(default_factory=dict)
+
+
+def _status_kib(pid: int, key: str) -> int:
+    try:
+        with open(f"/proc/{pid}/status", encoding="utf-8") as status:
+            for line in status:
+                if line.startswith(key + ":"):
+                    return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
+def _children(pid: int) -> list[int]:
+    found: list[int] = []
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children", encoding="utf-8") as children:
+                found += [int(c) for c in children.read().split()]
+    except OSError:
+        pass
+    return found
+
+
+def _tree(root: int) -> list[int]:
+    pids, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        pids.append(pid)
+        todo += _children(pid)
+    return pids
+
+
+class TreeMemoryWatcher(threading.Thread):
+    """Polls /proc for a process and its descendants: VmRSS (summed) and each one's VmHWM."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.hwm_kib: dict[int, int] = {}
+        self.peak_sum_kib = 0
+        self._halt = threading.Event()
+
+    def run(self) -> None:
+        while not self._halt.is_set():
+            total = 0
+            for pid in _tree(self.pid):
+                total += _status_kib(pid, "VmRSS")
+                hwm = _status_kib(pid, "VmHWM")
+                if hwm:
+                    self.hwm_kib[pid] = max(self.hwm_kib.get(pid, 0), hwm)
+            self.peak_sum_kib = max(self.peak_sum_kib, total)
+            self._halt.wait(POLL_SECONDS)
+
+    def stop(self) -> None:
+        self._halt.set()
+        self.join()
+
+
+def materialize(first: date, last: date, env: dict[str, str], log_path: Path) -> CliRun:
+    """`dagster asset materialize -m pipelines.definitions --select '*' --partition-range`,
+    exactly as an analyst runs a backfill: one run over [first, last]."""
+    command = [
+        str(Path(sys.executable).with_name("dagster")),
+        "asset",
+        "materialize",
+        "-m",
+        "pipelines.definitions",
+        "--select",
+        "*",
+        "--partition-range",
+        f"{first.isoformat()}...{last.isoformat()}",
+    ]
+    with log_path.open("w") as out:
+        started = time.monotonic()
+        child = subprocess.Popen(
+            command, env={**os.environ, **env}, stdout=out, stderr=out, cwd=PROJECT_ROOT
+        )
+        watcher = TreeMemoryWatcher(child.pid)
+        watcher.start()
+        returncode = child.wait()
+        wall = time.monotonic() - started
+        watcher.stop()
+    # The largest of every child and descendant this process has waited for so far; the
+    # pipeline's run is the first (and largest) child, later runs may only be reported lower.
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+    hwm = dict(watcher.hwm_kib)
+    hwm_sum = sum(hwm.values()) * 1024
+    return CliRun(
+        first=first,
+        last=last,
+        wall_seconds=wall,
+        returncode=returncode,
+        log_path=log_path,
+        peak_rss_bytes=max(hwm_sum, usage),
+        peak_tree_rss_bytes=watcher.peak_sum_kib * 1024,
+        ru_maxrss_bytes=usage,
+        processes=len(hwm),
+    )
+
+
+def add_dagster_timings(run: CliRun) -> None:
+    """The run's and each step's duration from the run's DAGSTER_HOME event log."""
+    import dagster as dg
+
+    instance = dg.DagsterInstance.get()
+    records = instance.get_runs(limit=1)
+    if not records:
+        return
+    run_id = records[0].run_id
+    stats = instance.get_run_stats(run_id)
+    if stats.start_time and stats.end_time:
+        run.run_seconds = stats.end_time - stats.start_time
+    for step in instance.get_run_step_stats(run_id):
+        if step.start_time and step.end_time:
+            run.step_seconds[step.step_key] = step.end_time - step.start_time
