@@ -23,10 +23,16 @@ class CliRun:
     wall_seconds: float
     returncode: int
     log_path: Path
-    peak_rss_bytes: int  # max(sum over the process tree of VmHWM, ru_maxrss of the child)
-    peak_tree_rss_bytes: int  # highest simultaneous sum of VmRSS seen while polling
-    ru_maxrss_bytes: int | None  # RUSAGE_CHILDREN after the run (largest waited-for process)
-    processes: int
+    main_rss_bytes: int  # the CLI process itself: max(its last VmHWM, ru_maxrss)
+    helper_rss_bytes: int  # its descendants: the sum of each one's VmHWM
+    helpers: list[str]  # the descendants' names
+    ru_maxrss_bytes: int  # RUSAGE_CHILDREN after the run (largest waited-for process)
+
+    @property
+    def peak_rss_bytes(self) -> int:
+        """An upper bound of the tree's simultaneous RSS: every process at its peak at once."""
+        return self.main_rss_bytes + self.helper_rss_bytes
+
     run_seconds: float | None = None  # Dagster's own run start to end
     step_seconds: dict[str, float] = field(default_factory=dict)
 
@@ -62,25 +68,37 @@ def _tree(root: int) -> list[int]:
     return pids
 
 
+def _name(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+            argv = [a.decode(errors="replace") for a in cmdline.read().split(b"\0") if a]
+    except OSError:
+        return "?"
+    script = next((a for a in argv[1:] if a.endswith(".py")), None)
+    return Path(script or (argv[0] if argv else "?")).name
+
+
 class TreeMemoryWatcher(threading.Thread):
-    """Polls /proc for a process and its descendants: VmRSS (summed) and each one's VmHWM."""
+    """Polls /proc for a process and its descendants, keeping each one's latest VmHWM.
+
+    The LATEST reading, not the largest: a child caught between fork and exec still shows
+    its parent's pages, and its high-water mark restarts at exec.
+    """
 
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
         self.pid = pid
         self.hwm_kib: dict[int, int] = {}
-        self.peak_sum_kib = 0
+        self.names: dict[int, str] = {}
         self._halt = threading.Event()
 
     def run(self) -> None:
         while not self._halt.is_set():
-            total = 0
             for pid in _tree(self.pid):
-                total += _status_kib(pid, "VmRSS")
                 hwm = _status_kib(pid, "VmHWM")
                 if hwm:
-                    self.hwm_kib[pid] = max(self.hwm_kib.get(pid, 0), hwm)
-            self.peak_sum_kib = max(self.peak_sum_kib, total)
+                    self.hwm_kib[pid] = hwm
+                    self.names[pid] = _name(pid)
             self._halt.wait(POLL_SECONDS)
 
     def stop(self) -> None:
@@ -115,18 +133,17 @@ def materialize(first: date, last: date, env: dict[str, str], log_path: Path) ->
     # The largest of every child and descendant this process has waited for so far; the
     # pipeline's run is the first (and largest) child, later runs may only be reported lower.
     usage = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
-    hwm = dict(watcher.hwm_kib)
-    hwm_sum = sum(hwm.values()) * 1024
+    helpers = {pid: kib for pid, kib in watcher.hwm_kib.items() if pid != child.pid}
     return CliRun(
         first=first,
         last=last,
         wall_seconds=wall,
         returncode=returncode,
         log_path=log_path,
-        peak_rss_bytes=max(hwm_sum, usage),
-        peak_tree_rss_bytes=watcher.peak_sum_kib * 1024,
+        main_rss_bytes=max(watcher.hwm_kib.get(child.pid, 0) * 1024, usage),
+        helper_rss_bytes=sum(helpers.values()) * 1024,
+        helpers=sorted(watcher.names[pid] for pid in helpers),
         ru_maxrss_bytes=usage,
-        processes=len(hwm),
     )
 
 

@@ -26,7 +26,7 @@ import sys
 import tempfile
 import time
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -69,6 +69,8 @@ class Import:
     chains: dict[str, int]
     entries: int
     served_seconds: list[float]
+    all_walls: list[float] = field(default_factory=list)  # every repetition of this import
+    max_rss_bytes: int = 0  # the highest peak RSS over the repetitions
 
     @property
     def requests(self) -> int:
@@ -196,6 +198,12 @@ def main(argv: list[str] | None = None) -> int:
         help=f"days the sequential baseline fetches (>= {SUBSET_DAYS}; fewer days are "
         "extrapolated per meeting). Default: all 30, about 3 minutes.",
     )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=2,
+        help="30-day imports to run; the fastest is reported (the machine may be shared)",
+    )
     parser.add_argument("--no-write", action="store_true", help="do not write bench/results.md")
     args = parser.parse_args(argv)
     args.baseline_days = min(max(args.baseline_days, SUBSET_DAYS), DAYS)
@@ -227,8 +235,14 @@ def main(argv: list[str] | None = None) -> int:
             subset_first = yesterday - timedelta(days=SUBSET_DAYS - 1)
 
             log(f"Pipeline: {first}...{yesterday} as one run (Dagster CLI)...")
-            full = measure_import(stack, requests, first, yesterday, "import-30-days")
-            log(f"  {full.run.wall_seconds:.1f}s, {full.requests} requests")
+            imports = []
+            for attempt in range(1, max(args.repeat, 1) + 1):
+                done = measure_import(stack, requests, first, yesterday, f"import-{attempt}")
+                log(f"  run {attempt}: {done.run.wall_seconds:.1f}s, {done.requests} requests")
+                imports.append(done)
+            full = min(imports, key=lambda i: i.run.wall_seconds)
+            full.all_walls = [i.run.wall_seconds for i in imports]
+            full.max_rss_bytes = max(i.run.peak_rss_bytes for i in imports)
             log(f"Pipeline: {subset_first}...{yesterday} as one run...")
             small = measure_import(stack, requests, subset_first, yesterday, "import-3-days")
             log(f"  {small.run.wall_seconds:.1f}s, {small.requests} requests")
@@ -288,7 +302,7 @@ def build_report(args, workspace, full, small, b_subset, b_rest, b_counts, write
     small_speedup = b_subset_per / (small.run.wall_seconds / s_meetings)
     small_run = small.run.run_seconds
     small_run_speedup = b_subset_per / (small_run / s_meetings) if small_run else math.nan
-    rss_mb = full.run.peak_rss_bytes / 1e6
+    rss_mb = max(full.max_rss_bytes, full.run.peak_rss_bytes) / 1e6
     rate = min(writes.first_write_rate, writes.rewrite_rate)
 
     checks = [
@@ -329,7 +343,12 @@ def build_report(args, workspace, full, small, b_subset, b_rest, b_counts, write
         ),
         ("Latency injected", f"{ms:.0f} ms on every request (emulator)"),
         ("Rate limiter", "off: MEETSYNC_CALENDAR_QPM=0, MEETSYNC_MEET_QPM=0 (no emulator quota)"),
-        ("**Wall time, 30-day import (one run)**", f"**{wall:.1f}s**"),
+        (
+            "**Wall time, 30-day import (one run)**",
+            f"**{wall:.1f}s** (fastest of {len(full.all_walls)}: "
+            + ", ".join(f"{w:.1f}s" for w in full.all_walls)
+            + ")",
+        ),
         ("  of which process start-up", f"{_seconds(startup)} (CLI, code location, run launch)"),
         ("  of which the Dagster run", f"{_seconds(run_seconds)}: {steps}"),
         ("**Meetings/s**", f"**{meetings / wall:.1f}**"),
@@ -358,9 +377,9 @@ def build_report(args, workspace, full, small, b_subset, b_rest, b_counts, write
         ),
         (
             "**Peak RSS**, pipeline process tree",
-            f"**{rss_mb:.0f} MB** ({full.run.processes} process(es); ru_maxrss "
-            f"{mb(full.run.ru_maxrss_bytes)}; highest simultaneous sum "
-            f"{mb(full.run.peak_tree_rss_bytes)})",
+            f"**{rss_mb:.0f} MB**: the CLI process {mb(full.run.main_rss_bytes)} + "
+            f"{len(full.run.helpers)} helper(s) {mb(full.run.helper_rss_bytes)} "
+            f"({', '.join(sorted(set(full.run.helpers))) or 'none'})",
         ),
         (
             f"Sequential baseline, {b_label}",
@@ -392,6 +411,12 @@ def build_report(args, workspace, full, small, b_subset, b_rest, b_counts, write
         if passed == len(checks)
         else " (FAIL: " + "; ".join(name for name, ok, _ in checks if not ok) + ")"
     )
+    load = float(box["load average (1, 5, 15 min) at start"].split(",")[0])
+    if load > 0.5 * int(box["nproc"]):
+        summary += (
+            f"\nWARNING: the machine was busy (load average {load:.2f} on {box['nproc']} CPUs "
+            "at start): the timings are inflated by other processes."
+        )
     markdown = _markdown(args, full, b_counts, b_label, writes, box, rows, checks, summary)
     text = "\n".join(
         [
@@ -475,8 +500,10 @@ def _markdown(args, full, b_counts, b_label, writes, box, rows, checks, summary)
   step needs the events) + max(Meet requests × latency ÷ {WORKERS} workers, the longest chain of
   dependent requests of one meeting × latency). It counts only the injected latency of the
   requests the pipeline actually made: no CPU, no DuckDB, no serving time, no process start-up.
-- **Peak RSS**: the sum over the child's process tree of each process's `VmHWM`, polled every
-  20 ms from `/proc`, and at least `getrusage(RUSAGE_CHILDREN).ru_maxrss` after it exits.
+- **Peak RSS**: the CLI process's high-water mark (`getrusage(RUSAGE_CHILDREN).ru_maxrss` after
+  it exits, at least its last `VmHWM`) plus the `VmHWM` of each of its descendants (Dagster's
+  compute-log `tee` and `watch_orphans.py` helpers), polled every 20 ms from `/proc`: an upper
+  bound, as if every process peaked at once. The highest over the repetitions.
 - **Sequential baseline** (`bench/baseline.py`): google-api-python-client directly, one request
   at a time, no `fields`, default page sizes (events 250, records 25, transcripts 10,
   participants 100, entries 10), one records search per meeting: the events, then per Meet
