@@ -18,6 +18,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -156,13 +157,29 @@ def stack(tmp_path, saved_environ):
         running.stop()
 
 
+@contextlib.contextmanager
+def sigint_not_ignored() -> Iterator[None]:
+    """A SIGINT ignored here (pytest started as a background job) would stay ignored in the
+    child, and dagster dev handles SIGTERM as it handles SIGINT: it could then not be
+    stopped gracefully. A Python-level handler is reset to the default by exec."""
+    previous = signal.getsignal(signal.SIGINT)
+    if previous is not signal.SIG_IGN or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def stop_process_group(process: subprocess.Popen) -> None:
     """SIGTERM to dagster dev's whole group (webserver, daemon, code servers, runs), then
     SIGKILL whatever is left."""
     with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGTERM)
     with contextlib.suppress(subprocess.TimeoutExpired):
-        process.wait(timeout=20)
+        process.wait(timeout=15)
     with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGKILL)
     process.wait(timeout=10)
@@ -183,7 +200,7 @@ def dagster_dev(stack, tmp_path) -> Iterator[DagsterDev]:
         "-p",
         str(port),
     ]
-    with log.open("w") as out:
+    with log.open("w") as out, sigint_not_ignored():
         process = subprocess.Popen(
             command,
             env={**os.environ, **stack.env},
