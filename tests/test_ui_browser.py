@@ -285,7 +285,7 @@ def check_asset_pages(page, assets: dict[str, str]) -> None:
         expect(page.get_by_text(key, exact=True).first).to_be_visible()
 
 
-def check_asset_graph(page, assets: dict[str, str], tmp_path: Path) -> None:
+def check_asset_graph(page, tmp_path: Path) -> None:
     page.goto("/asset-groups")
     # The graph's gear (an icon-only button; the navigation's is "settings Settings").
     graph_settings = page.get_by_role("button", name="settings", exact=True)
@@ -330,7 +330,7 @@ def test_ui_lists_assets_and_materializes_a_partition(stack, dagster_dev, page, 
 
     check_catalog(page, assets, tmp_path)
     check_asset_pages(page, assets)
-    check_asset_graph(page, assets, tmp_path)
+    check_asset_graph(page, tmp_path)
 
     yesterday: date = datetime.now(UTC).date() - timedelta(days=1)
     run_id = launch_partition_from_ui(page, "calendar_events", yesterday.isoformat(), tmp_path)
