@@ -27,6 +27,8 @@ class CliRun:
     helper_rss_bytes: int  # its descendants: the sum of each one's VmHWM
     helpers: list[str]  # the descendants' names
     ru_maxrss_bytes: int  # RUSAGE_CHILDREN after the run (largest waited-for process)
+    cpu_seconds: float  # user + system CPU of the CLI process and its descendants
+    bench_cpu_seconds: float  # CPU of this process meanwhile: mostly the emulator serving
 
     @property
     def peak_rss_bytes(self) -> int:
@@ -120,6 +122,8 @@ def materialize(first: date, last: date, env: dict[str, str], log_path: Path) ->
         "--partition-range",
         f"{first.isoformat()}...{last.isoformat()}",
     ]
+    children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    self_before = resource.getrusage(resource.RUSAGE_SELF)
     with log_path.open("w") as out:
         started = time.monotonic()
         child = subprocess.Popen(
@@ -132,7 +136,9 @@ def materialize(first: date, last: date, env: dict[str, str], log_path: Path) ->
         watcher.stop()
     # The largest of every child and descendant this process has waited for so far; the
     # pipeline's run is the first (and largest) child, later runs may only be reported lower.
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    usage = children.ru_maxrss * 1024
     helpers = {pid: kib for pid, kib in watcher.hwm_kib.items() if pid != child.pid}
     return CliRun(
         first=first,
@@ -144,7 +150,13 @@ def materialize(first: date, last: date, env: dict[str, str], log_path: Path) ->
         helper_rss_bytes=sum(helpers.values()) * 1024,
         helpers=sorted(watcher.names[pid] for pid in helpers),
         ru_maxrss_bytes=usage,
+        cpu_seconds=_cpu(children) - _cpu(children_before),
+        bench_cpu_seconds=_cpu(own) - _cpu(self_before),
     )
+
+
+def _cpu(usage: resource.struct_rusage) -> float:
+    return usage.ru_utime + usage.ru_stime
 
 
 def add_dagster_timings(run: CliRun) -> None:

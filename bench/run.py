@@ -351,6 +351,11 @@ def build_report(args, workspace, full, small, b_subset, b_rest, b_counts, write
         ),
         ("  of which process start-up", f"{_seconds(startup)} (CLI, code location, run launch)"),
         ("  of which the Dagster run", f"{_seconds(run_seconds)}: {steps}"),
+        (
+            "CPU time",
+            f"pipeline process tree {full.run.cpu_seconds:.1f}s, emulator (bench process) "
+            f"{full.run.bench_cpu_seconds:.1f}s, on {box['nproc']} CPUs",
+        ),
         ("**Meetings/s**", f"**{meetings / wall:.1f}**"),
         (
             "Google requests (OAuth excluded)",
