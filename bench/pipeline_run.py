@@ -36,6 +36,7 @@ class CliRun:
         return self.main_rss_bytes + self.helper_rss_bytes
 
     run_seconds: float | None = None  # Dagster's own run start to end
+    dagster_events: int | None = None  # events the run wrote to the SQLite event log
     step_seconds: dict[str, float] = field(default_factory=dict)
 
 
@@ -168,9 +169,25 @@ def add_dagster_timings(run: CliRun) -> None:
     if not records:
         return
     run_id = records[0].run_id
+    run.dagster_events = len(instance.all_logs(run_id))
     stats = instance.get_run_stats(run_id)
     if stats.start_time and stats.end_time:
         run.run_seconds = stats.end_time - stats.start_time
     for step in instance.get_run_step_stats(run_id):
         if step.start_time and step.end_time:
             run.step_seconds[step.step_key] = step.end_time - step.start_time
+
+
+def fsync_milliseconds(directory: Path, count: int = 40) -> float:
+    """Mean latency of a small write plus fsync in ``directory`` (SQLite commits pay this)."""
+    probe = directory / ".fsync-probe"
+    fd = os.open(probe, os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        started = time.perf_counter()
+        for _ in range(count):
+            os.write(fd, b"x" * 100)
+            os.fsync(fd)
+        return (time.perf_counter() - started) / count * 1000
+    finally:
+        os.close(fd)
+        probe.unlink()

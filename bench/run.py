@@ -38,7 +38,7 @@ warnings.filterwarnings("ignore", category=dg.PreviewWarning)
 
 from bench import duckdb_writes, machine  # noqa: E402
 from bench.baseline import SequentialBaseline  # noqa: E402
-from bench.pipeline_run import CliRun, add_dagster_timings, materialize  # noqa: E402
+from bench.pipeline_run import CliRun, add_dagster_timings, fsync_milliseconds, materialize  # noqa: E402
 from bench.requests_log import Meeting, RequestLog, attribute  # noqa: E402
 
 DAYS = 30
@@ -235,6 +235,7 @@ def main(argv: list[str] | None = None) -> int:
             subset_first = yesterday - timedelta(days=SUBSET_DAYS - 1)
 
             log(f"Pipeline: {first}...{yesterday} as one run (Dagster CLI)...")
+            fsync_before = fsync_milliseconds(Path(tmp))
             imports = []
             for attempt in range(1, max(args.repeat, 1) + 1):
                 done = measure_import(stack, requests, first, yesterday, f"import-{attempt}")
@@ -250,6 +251,7 @@ def main(argv: list[str] | None = None) -> int:
             b_subset, b_rest, b_counts = run_baseline(
                 stack, requests, first, yesterday, subset_first, args.baseline_days
             )
+            fsync_after = fsync_milliseconds(Path(tmp))
         finally:
             stack.stop()
     log(f"DuckDB: replace_slice of {DUCKDB_ROWS:,} transcript_entries rows...")
@@ -258,6 +260,9 @@ def main(argv: list[str] | None = None) -> int:
     box = machine.describe()
     box["load average (1, 5, 15 min) at start"] = load_at_start
     box["load average at end"] = "{:.2f}, {:.2f}, {:.2f}".format(*os.getloadavg())
+    box["fsync latency (DAGSTER_HOME disk)"] = (
+        f"{fsync_before:.1f} ms before the imports, {fsync_after:.1f} ms after the baseline"
+    )
     report = build_report(args, workspace, full, small, b_subset, b_rest, b_counts, writes, box)
     print(report.text)
     if not args.no_write:
@@ -351,6 +356,11 @@ def build_report(args, workspace, full, small, b_subset, b_rest, b_counts, write
         ),
         ("  of which process start-up", f"{_seconds(startup)} (CLI, code location, run launch)"),
         ("  of which the Dagster run", f"{_seconds(run_seconds)}: {steps}"),
+        (
+            "Dagster event log",
+            f"{full.run.dagster_events or 0} events written to SQLite (fsync "
+            f"{box['fsync latency (DAGSTER_HOME disk)']})",
+        ),
         (
             "CPU time",
             f"pipeline process tree {full.run.cpu_seconds:.1f}s, emulator (bench process) "
