@@ -25,6 +25,7 @@ def build_resources() -> dict[str, dg.ConfigurableResource]:
             else 8,
             calendar_requests_per_minute=float(os.environ.get("MEETSYNC_CALENDAR_QPM") or 600),
             meet_requests_per_minute=float(os.environ.get("MEETSYNC_MEET_QPM") or 600),
+            retry_attempts=int(os.environ.get("MEETSYNC_RETRY_ATTEMPTS") or 8),
             retry_base_seconds=float(os.environ.get("MEETSYNC_RETRY_BASE_SECONDS") or 0.5),
         ),
         "duckdb": WarehouseResource(

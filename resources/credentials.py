@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import threading
+from datetime import timedelta
 
+import google.auth._helpers
 import google.auth.exceptions
 import google.oauth2.credentials
 
@@ -56,6 +58,19 @@ class StoredCredentials(google.oauth2.credentials.Credentials):
         self._applied = threading.local()
         self.refresh_count = 0
         self._refused = False
+        self._lifetime: timedelta | None = None
+
+    @property
+    def expired(self) -> bool:
+        """Expired a little before the real expiry: google-auth's 3m45s margin, or a quarter
+        of the token's lifetime when tokens live shorter than that (else every request of a
+        short-lived token would refresh)."""
+        if not self.expiry:
+            return False
+        margin = google.auth._helpers.REFRESH_THRESHOLD
+        if self._lifetime is not None:
+            margin = min(margin, self._lifetime / 4)
+        return google.auth._helpers.utcnow() >= self.expiry - margin
 
     def apply(self, headers, token=None):
         self._applied.token = token or self.token
@@ -78,6 +93,8 @@ class StoredCredentials(google.oauth2.credentials.Credentials):
                     raise ReconnectRequiredError() from None
                 raise
             self.refresh_count += 1
+            if self.expiry:
+                self._lifetime = self.expiry - google.auth._helpers.utcnow()
             log.info("Refreshed the Google access token")
             self._store.update_tokens(refresh_token, self.token, self.expiry)
 

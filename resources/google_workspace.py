@@ -63,7 +63,7 @@ class GoogleWorkspaceResource(dg.ConfigurableResource):
     max_workers: int = Field(default=8, description="Concurrent transcript fetches.")
     calendar_requests_per_minute: float = Field(default=600, description="0 disables.")
     meet_requests_per_minute: float = Field(default=600, description="0 disables.")
-    retry_attempts: int = Field(default=6, description="Attempts per Google call.")
+    retry_attempts: int = Field(default=8, description="Attempts per Google call.")
     retry_base_seconds: float = Field(default=0.5, description="First backoff delay.")
 
     _client: GoogleApiClient | None = PrivateAttr(default=None)

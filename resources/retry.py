@@ -59,7 +59,7 @@ class RetryPolicy:
     """Truncated exponential backoff with jitter: attempt n waits between d/2 and d,
     d = min(max_delay, base_delay * 2**n)."""
 
-    max_attempts: int = 6
+    max_attempts: int = 8
     base_delay: float = 0.5
     max_delay: float = 32.0
 

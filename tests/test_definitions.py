@@ -1,0 +1,143 @@
+"""A snapshot of what analysts and schedules depend on: a rename shows up here in review."""
+
+from datetime import UTC, date, datetime, timedelta
+
+import dagster as dg
+import duckdb
+
+from pipelines.definitions import defs
+
+EXPECTED_ASSETS = {
+    "calendar_events",
+    "meet_meetings",
+    "conference_records",
+    "transcripts",
+    "transcript_entries",
+    "meetings",
+}
+EXPECTED_JOBS = {
+    "import_meetings": EXPECTED_ASSETS,
+    "recheck_transcripts": {"conference_records", "transcripts", "transcript_entries", "meetings"},
+}
+EXPECTED_SCHEDULES = {
+    "daily_import": ("0 2 * * *", "import_meetings"),
+    "late_transcripts": ("0 8 * * *", "recheck_transcripts"),
+}
+EXPECTED_CHECKS = {
+    ("meet_meetings", "unique_event_ids"),
+    ("meet_meetings", "end_not_before_start"),
+    ("meet_meetings", "has_conference_id"),
+    ("transcripts", "transcript_coverage"),
+    ("transcripts", "one_row_per_meeting"),
+    ("conference_records", "records_belong_to_one_meeting"),
+}
+PARTITIONED = {
+    "calendar_events",
+    "meet_meetings",
+    "conference_records",
+    "transcripts",
+    "transcript_entries",
+}
+
+
+def asset_keys() -> set[str]:
+    return {key.to_user_string() for key in defs.resolve_asset_graph().get_all_asset_keys()}
+
+
+def test_asset_keys_include_pipeline_tables_and_every_sql_model():
+    from assets.sql_models import load_models
+
+    models = {model.name for model in load_models()}
+    assert asset_keys() == EXPECTED_ASSETS | models
+
+
+def test_jobs_and_their_assets():
+    for name, expected in EXPECTED_JOBS.items():
+        selected = {
+            k.to_user_string() for k in defs.resolve_job_def(name).asset_layer.selected_asset_keys
+        }
+        assert expected <= selected, name
+        if name == "import_meetings":
+            assert selected == asset_keys()
+
+
+def test_schedule_crons():
+    found = {s.name: (s.cron_schedule, s.job_name) for s in defs.get_repository_def().schedule_defs}
+    assert found == EXPECTED_SCHEDULES
+
+
+def test_asset_checks():
+    checks = {
+        (key.asset_key.to_user_string(), key.name)
+        for key in defs.resolve_asset_graph().asset_check_keys
+    }
+    assert checks == EXPECTED_CHECKS
+
+
+def test_every_asset_is_documented_owned_grouped_and_single_run():
+    graph = defs.resolve_asset_graph()
+    for key in graph.get_all_asset_keys():
+        node = graph.get(key)
+        name = key.to_user_string()
+        assert node.description, name
+        assert node.owners == ["team:meetsync"], name
+        assert node.group_name in {"google_calendar", "google_meet", "analytics"}, name
+        assert node.kinds, name
+        assert node.backfill_policy == dg.BackfillPolicy.single_run(), name
+        assert node.pools == {"duckdb_writer"}, name
+        assert (node.partitions_def is not None) == (name in PARTITIONED), name
+        if name in PARTITIONED:
+            assert "dagster/column_schema" in node.metadata, name
+
+
+def test_daily_schedule_runs_yesterdays_partition():
+    schedule = defs.resolve_schedule_def("daily_import")
+    tick = datetime(2026, 11, 25, 2, tzinfo=UTC)
+    with dg.build_schedule_context(
+        scheduled_execution_time=tick, repository_def=defs.get_repository_def()
+    ) as context:
+        requests = list(schedule.evaluate_tick(context).run_requests)
+    assert [r.partition_key for r in requests] == ["2026-11-24"]
+
+
+def seed_transcripts(path, statuses: dict[date, str]) -> None:
+    with duckdb.connect(str(path)) as conn:
+        conn.execute("CREATE TABLE transcripts (partition_date DATE, transcript_status VARCHAR)")
+        for day, status in statuses.items():
+            conn.execute("INSERT INTO transcripts VALUES (?, ?)", [day, status])
+
+
+def test_late_transcripts_rechecks_recent_days_only(tmp_path, monkeypatch):
+    database = tmp_path / "m.duckdb"
+    today = date(2026, 11, 25)
+    seed_transcripts(
+        database,
+        {
+            today - timedelta(days=1): "pending",  # yesterday: the nightly import covers it
+            today - timedelta(days=2): "pending",
+            today - timedelta(days=3): "available",
+            today - timedelta(days=4): "no_conference",
+            today - timedelta(days=5): "pending",  # too old: never asked again
+        },
+    )
+    monkeypatch.setenv("MEETSYNC_DUCKDB_PATH", str(database))
+    schedule = defs.resolve_schedule_def("late_transcripts")
+    tick = datetime(2026, 11, 25, 8, tzinfo=UTC)
+    with dg.build_schedule_context(
+        scheduled_execution_time=tick, repository_def=defs.get_repository_def()
+    ) as context:
+        result = schedule.evaluate_tick(context)
+    assert sorted(r.partition_key for r in result.run_requests) == ["2026-11-21", "2026-11-23"]
+
+
+def test_late_transcripts_skips_when_nothing_waits(tmp_path, monkeypatch):
+    database = tmp_path / "m.duckdb"
+    seed_transcripts(database, {date(2026, 11, 23): "available"})
+    monkeypatch.setenv("MEETSYNC_DUCKDB_PATH", str(database))
+    schedule = defs.resolve_schedule_def("late_transcripts")
+    tick = datetime(2026, 11, 25, 8, tzinfo=UTC)
+    with dg.build_schedule_context(
+        scheduled_execution_time=tick, repository_def=defs.get_repository_def()
+    ) as context:
+        result = schedule.evaluate_tick(context)
+    assert not result.run_requests and result.skip_message
