@@ -1,7 +1,7 @@
 """Step 1: the primary calendar's events, one row per event instance, by local start day."""
 
 import re
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 import dagster as dg
@@ -43,12 +43,32 @@ def parse_time(value: dict | None, zone: ZoneInfo) -> tuple[datetime | None, boo
     try:
         if value.get("dateTime"):
             moment = datetime.fromisoformat(value["dateTime"])
-            return (moment if moment.tzinfo else moment.replace(tzinfo=zone)), False
+            moment = moment if moment.tzinfo else moment.replace(tzinfo=zone)
+            return _representable(moment, zone), False
         if value.get("date"):
-            return datetime.combine(date.fromisoformat(value["date"]), time(), zone), True
-    except (TypeError, ValueError):
+            moment = datetime.combine(date.fromisoformat(value["date"]), time(), zone)
+            return _representable(moment, zone), True
+    except (TypeError, ValueError, OverflowError):
         return None, False
     return None, False
+
+
+def _representable(moment: datetime, zone: ZoneInfo) -> datetime:
+    """``moment``, after checking that UTC and ``zone`` can express it (OverflowError if not:
+    year 1 or 9999 shifted across midnight)."""
+    moment.astimezone(UTC)
+    moment.astimezone(zone)
+    return moment
+
+
+def _text(value: object) -> str | None:
+    """A string field of a payload, or None when absent or of another type."""
+    return value if isinstance(value, str) else None
+
+
+def _mapping(value: object) -> dict:
+    """A nested object of a payload, or {} when absent or of another type."""
+    return value if isinstance(value, dict) else {}
 
 
 def meet_code(conference: dict) -> str | None:
@@ -56,7 +76,8 @@ def meet_code(conference: dict) -> str | None:
     code = conference.get("conferenceId")
     if isinstance(code, str) and MEET_CODE.match(code):
         return code
-    for entry in conference.get("entryPoints") or []:
+    entry_points = conference.get("entryPoints")
+    for entry in entry_points if isinstance(entry_points, list) else []:
         if isinstance(entry, dict) and entry.get("entryPointType") == "video":
             found = MEET_URI.match(str(entry.get("uri", "")))
             if found:
@@ -68,7 +89,9 @@ def conference_of(item: dict) -> tuple[str | None, str | None]:
     conference = item.get("conferenceData")
     if not isinstance(conference, dict):
         return None, None
-    solution = ((conference.get("conferenceSolution") or {}).get("key") or {}).get("type")
+    solution = _text(
+        _mapping(_mapping(conference.get("conferenceSolution")).get("key")).get("type")
+    )
     if solution != MEET_SOLUTION:
         return solution, None
     return solution, meet_code(conference)
@@ -76,7 +99,7 @@ def conference_of(item: dict) -> tuple[str | None, str | None]:
 
 def event_row(item: dict, zone: ZoneInfo) -> dict | None:
     """One calendar_events row, or None for events to skip (cancelled, no usable start)."""
-    if not isinstance(item, dict) or not item.get("id") or item.get("status") == "cancelled":
+    if not isinstance(item, dict) or not _text(item.get("id")) or item.get("status") == "cancelled":
         return None
     start, all_day = parse_time(item.get("start"), zone)
     if start is None:
@@ -85,9 +108,10 @@ def event_row(item: dict, zone: ZoneInfo) -> dict | None:
     if end is None or end < start:
         end = start
     solution, code = conference_of(item)
+    listed = item.get("attendees")
     attendees = [
         a["email"]
-        for a in item.get("attendees") or []
+        for a in (listed if isinstance(listed, list) else [])
         if isinstance(a, dict) and isinstance(a.get("email"), str) and a["email"]
     ]
     return {
@@ -97,13 +121,13 @@ def event_row(item: dict, zone: ZoneInfo) -> dict | None:
         "start_time": start,
         "end_time": end,
         "all_day": all_day,
-        "status": item.get("status") or "confirmed",
-        "organizer_email": (item.get("organizer") or {}).get("email"),
+        "status": _text(item.get("status")) or "confirmed",
+        "organizer_email": _text(_mapping(item.get("organizer")).get("email")),
         "attendees": list(dict.fromkeys(attendees)),
-        "recurring_event_id": item.get("recurringEventId"),
+        "recurring_event_id": _text(item.get("recurringEventId")),
         "conference_solution": solution,
         "conference_id": code,
-        "html_link": item.get("htmlLink"),
+        "html_link": _text(item.get("htmlLink")),
     }
 
 

@@ -137,7 +137,7 @@ def _record_row(meeting, record: dict) -> dict:
         "start_time": parse_google_time(record.get("startTime")),
         "end_time": parse_google_time(record.get("endTime")),
         "expire_time": parse_google_time(record.get("expireTime")),
-        "space": record.get("space"),
+        "space": record.get("space") if isinstance(record.get("space"), str) else None,
     }
 
 

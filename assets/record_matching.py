@@ -84,6 +84,8 @@ def assign_records(
     for code, records in records_by_code.items():
         seen: set[str] = set()
         for record in records:
+            if not isinstance(record, dict):
+                continue
             name = record.get("name")
             if not isinstance(name, str) or name in seen:
                 continue

@@ -64,7 +64,9 @@ class MeetingTranscript:
 
 def record_entries(fetched: RecordTranscripts) -> list[EntryRow]:
     participants = {
-        p["name"]: p for p in fetched.participants if isinstance(p, dict) and "name" in p
+        p["name"]: p
+        for p in fetched.participants
+        if isinstance(p, dict) and isinstance(p.get("name"), str)
     }
     rows: list[EntryRow] = []
     for transcript_name, entries in fetched.entries.items():
@@ -72,16 +74,19 @@ def record_entries(fetched: RecordTranscripts) -> list[EntryRow]:
             if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
                 continue
             participant = entry.get("participant")
+            if not isinstance(participant, str):
+                participant = None
             text = entry.get("text")
+            language = entry.get("languageCode")
             rows.append(
                 EntryRow(
                     entry_name=entry["name"],
                     record_name=fetched.record_name,
                     transcript_name=transcript_name,
-                    participant_name=participant if isinstance(participant, str) else None,
+                    participant_name=participant,
                     speaker=speaker_name(participants.get(participant)),
                     text=" ".join(text.split()) if isinstance(text, str) else "",
-                    language_code=entry.get("languageCode"),
+                    language_code=language if isinstance(language, str) else None,
                     start_time=parse_google_time(entry.get("startTime")),
                     end_time=parse_google_time(entry.get("endTime")),
                 )
@@ -113,7 +118,7 @@ def assemble(
         return MeetingTranscript(FAILED, detail=_first_error(fetched))
     transcripts = [t for f in fetched for t in f.transcripts if isinstance(t, dict)]
     names = [t["name"] for t in transcripts if isinstance(t.get("name"), str)]
-    states = {t.get("state") for t in transcripts}
+    states = {t["state"] for t in transcripts if isinstance(t.get("state"), str)}
     ongoing = any(not r.get("endTime") for r in records)
     unique: dict[str, EntryRow] = {}
     for f in fetched:
