@@ -14,6 +14,7 @@ import dagster as dg
 import duckdb
 import pytest
 
+from emulator import FaultConfig
 from tests.conftest import YESTERDAY
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -166,3 +167,42 @@ def test_backfill_and_schedule_run_side_by_side_both_succeed(connected, tmp_path
     with duckdb.connect(str(connected.duckdb_path), read_only=True) as conn:
         days = conn.execute("SELECT count(DISTINCT partition_date) FROM transcripts").fetchone()
     assert days == (7,)
+
+
+@pytest.mark.slow
+def test_deleting_a_killed_run_gives_its_pool_slot_back(connected, tmp_path):
+    env = cli_env(tmp_path)
+    command = materialize_command(YESTERDAY, YESTERDAY)
+    connected.emulator.faults = FaultConfig(latency_seconds=0.5)  # keep the run in its steps
+    process = subprocess.Popen(
+        command,
+        env=env,
+        cwd=PROJECT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    with dg.DagsterInstance.from_config(env["DAGSTER_HOME"]) as instance:
+        deadline = time.monotonic() + 60
+        while (
+            time.monotonic() < deadline and not instance.event_log_storage.get_concurrency_run_ids()
+        ):
+            time.sleep(0.2)
+        assert instance.event_log_storage.get_concurrency_run_ids(), "the run never took its slot"
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    connected.emulator.faults = FaultConfig()
+
+    with dg.DagsterInstance.from_config(env["DAGSTER_HOME"]) as instance:
+        (killed,) = instance.get_runs()
+    deleted = subprocess.run(
+        [DAGSTER, "run", "delete", "--force", killed.run_id],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert deleted.returncode == 0, deleted.stderr
+    rerun = subprocess.run(
+        command, env=env, cwd=PROJECT, capture_output=True, text=True, timeout=120
+    )
+    assert rerun.returncode == 0, rerun.stderr[-2000:]
