@@ -21,6 +21,7 @@ import httplib2
 from googleapiclient.discovery import Resource, build
 from googleapiclient.errors import HttpError
 
+from resources.credentials import ReconnectRequiredError
 from resources.rate_limit import TokenBucket
 from resources.retry import RetryPolicy, error_reasons, is_retryable
 from resources.settings import GoogleEndpoints
@@ -42,6 +43,7 @@ PARTICIPANT_FIELDS = (
     "anonymousUser(displayName),phoneUser(displayName))"
 )
 
+SCOPE_INSUFFICIENT = "ACCESS_TOKEN_SCOPE_INSUFFICIENT"
 MAX_EVENTS_PAGE = 2500
 MAX_RECORDS_PAGE = 100
 MAX_TRANSCRIPTS_PAGE = 100
@@ -51,6 +53,16 @@ MAX_PARTICIPANTS_PAGE = 250
 
 class MeetApiUnavailableError(RuntimeError):
     """The Meet API refused the account (for example a personal Gmail account)."""
+
+
+class MissingScopeError(ReconnectRequiredError):
+    """The stored connection was granted fewer scopes than meetsync needs."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Google refused a call for lack of permission: the connection misses a scope. "
+            "Run meetsync connect and allow both Calendar and Meet access."
+        )
 
 
 def rfc3339(moment: datetime) -> str:
@@ -131,6 +143,8 @@ class GoogleApiClient:
             try:
                 return request.execute(num_retries=0)
             except HttpError as error:
+                if error.resp.status == 403 and SCOPE_INSUFFICIENT in error_reasons(error):
+                    raise MissingScopeError() from None
                 if _meet_refused(api, error):
                     raise MeetApiUnavailableError(
                         "The Meet API refused this account (the Meet REST API needs a "

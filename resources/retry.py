@@ -32,12 +32,17 @@ def error_payload(error: HttpError) -> dict:
 
 
 def error_reasons(error: HttpError) -> set[str]:
-    """Calendar's ``errors[].reason`` values and Meet's ``status`` of an error response."""
+    """Calendar's ``errors[].reason``, ``details[].reason`` and ``status`` of an error response."""
     payload = error_payload(error)
     reasons = {
         item.get("reason")
         for item in payload.get("errors") or []
         if isinstance(item, dict) and item.get("reason")
+    }
+    reasons |= {
+        item.get("reason")
+        for item in payload.get("details") or []
+        if isinstance(item, dict) and isinstance(item.get("reason"), str)
     }
     if isinstance(payload.get("status"), str):
         reasons.add(payload["status"])

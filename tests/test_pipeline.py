@@ -203,3 +203,11 @@ def test_expired_meetings(connected_factory):
     day = date.fromisoformat(ws.event(event_id)["start"]["dateTime"][:10])
     assert materialize_range(day, day).success
     assert transcript_of(env, event_id) == ("expired", "")
+
+
+def test_personal_account_imports_calendar_and_marks_meet_unsupported(connected, workspace):
+    workspace.meet_api_enabled = False
+    assert materialize_range(YESTERDAY, YESTERDAY).success
+    statuses = query(connected, "SELECT DISTINCT transcript_status FROM meetings")
+    assert statuses == [("unsupported",)]
+    assert query(connected, "SELECT count(*) FROM calendar_events")[0][0] > 0

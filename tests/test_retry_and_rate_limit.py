@@ -2,10 +2,14 @@ import json
 import random
 
 import httplib2
+import pytest
+from google.oauth2.credentials import Credentials
 from googleapiclient.errors import HttpError
 
+from resources.google_api import GoogleApiClient, MeetApiUnavailableError, MissingScopeError
 from resources.rate_limit import TokenBucket
 from resources.retry import RetryPolicy, is_retryable
+from resources.settings import CALENDAR_SCOPE, Settings
 
 
 def http_error(status: int, body: dict) -> HttpError:
@@ -70,3 +74,17 @@ def test_zero_disables_the_limiter():
     for _ in range(10_000):
         bucket.acquire()
     assert clock.now == 0
+
+
+def test_meet_refusals_are_told_apart(connected):
+    """A personal account's refusal becomes a status; a missing scope stops the run."""
+    settings = Settings.from_env()
+    calendar_only = connected.emulator.issue_token(scopes=[CALENDAR_SCOPE])
+    client = GoogleApiClient(Credentials(calendar_only), settings.endpoints)
+    with pytest.raises(MissingScopeError, match="meetsync connect"):
+        client.list_transcripts("conferenceRecords/anything")
+
+    connected.emulator.workspace.meet_api_enabled = False
+    client = GoogleApiClient(Credentials(connected.emulator.issue_token()), settings.endpoints)
+    with pytest.raises(MeetApiUnavailableError):
+        client.list_transcripts("conferenceRecords/anything")
