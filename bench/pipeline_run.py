@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 import resource
 import subprocess
-import sys
 import threading
 import time
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+
+from pipelines.backfill import materialize_command
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 POLL_SECONDS = 0.02
@@ -112,17 +113,7 @@ class TreeMemoryWatcher(threading.Thread):
 def materialize(first: date, last: date, env: dict[str, str], log_path: Path) -> CliRun:
     """`dagster asset materialize -m pipelines.definitions --select '*' --partition-range`,
     exactly as an analyst runs a backfill: one run over [first, last]."""
-    command = [
-        str(Path(sys.executable).with_name("dagster")),
-        "asset",
-        "materialize",
-        "-m",
-        "pipelines.definitions",
-        "--select",
-        "*",
-        "--partition-range",
-        f"{first.isoformat()}...{last.isoformat()}",
-    ]
+    command = materialize_command(first, last)
     children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     self_before = resource.getrusage(resource.RUSAGE_SELF)
     with log_path.open("w") as out:

@@ -9,30 +9,20 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
 
+from pipelines.backfill import materialize_command
 from pipelines.local_stack import PROJECT_ROOT, start_local_stack
 
 DAYS = 14
 
 
-def materialize(first: str, last: str, env: dict[str, str]) -> None:
-    command = [
-        str(Path(sys.executable).with_name("dagster")),
-        "asset",
-        "materialize",
-        "-m",
-        "pipelines.definitions",
-        "--select",
-        "*",
-        "--partition-range",
-        f"{first}...{last}",
-    ]
+def materialize(first: date, last: date, env: dict[str, str]) -> None:
+    command = materialize_command(first, last)
     print("$ " + " ".join(command[1:]), flush=True)
     log = Path(env["MEETSYNC_HOME"]).parent / "materialize.log"
     with log.open("w") as out:
@@ -89,13 +79,14 @@ def main() -> None:
         yesterday = datetime.now(UTC).date() - timedelta(days=1)
         first = yesterday - timedelta(days=DAYS - 1)
         print(f"\nImporting {first} to {yesterday} ({DAYS} daily partitions) in one run...")
-        materialize(first.isoformat(), yesterday.isoformat(), stack.env)
+        materialize(first, yesterday, stack.env)
         report(stack.env["MEETSYNC_DUCKDB_PATH"])
         print(f"Google API requests: {stack.emulator.total_api_requests()}")
     finally:
         stack.stop()
     print(f"\nDuckDB file: {stack.env['MEETSYNC_DUCKDB_PATH']}")
-    print(f"Query it with: duckdb {stack.env['MEETSYNC_DUCKDB_PATH']} 'SELECT * FROM meetings'")
+    database = stack.env["MEETSYNC_DUCKDB_PATH"]
+    print(f'Query it: MEETSYNC_DUCKDB_PATH={database} .venv/bin/meetsync sql "FROM meetings"')
     print(f"Demo finished in {time.monotonic() - started:.0f}s")
 
 

@@ -15,17 +15,12 @@ import duckdb
 import pytest
 
 from emulator import FaultConfig
+from pipelines.backfill import materialize_command
 from tests.conftest import YESTERDAY
+from tests.pipeline_runs import PIPELINE_TABLES, snapshot
 
 PROJECT = Path(__file__).resolve().parent.parent
 DAGSTER = str(Path(sys.executable).with_name("dagster"))
-TABLES = (
-    "calendar_events",
-    "meet_meetings",
-    "conference_records",
-    "transcripts",
-    "transcript_entries",
-)
 
 
 def cli_env(tmp_path: Path, name: str = "dagster_home") -> dict[str, str]:
@@ -33,20 +28,6 @@ def cli_env(tmp_path: Path, name: str = "dagster_home") -> dict[str, str]:
     home.mkdir(exist_ok=True)
     shutil.copy(PROJECT / ".dagster_home" / "dagster.yaml", home / "dagster.yaml")
     return {**os.environ, "DAGSTER_HOME": str(home)}
-
-
-def materialize_command(first, last) -> list[str]:
-    return [
-        DAGSTER,
-        "asset",
-        "materialize",
-        "-m",
-        "pipelines.definitions",
-        "--select",
-        "*",
-        "--partition-range",
-        f"{first}...{last}",
-    ]
 
 
 def test_cli_backfills_a_range_in_one_run(connected, tmp_path):
@@ -74,21 +55,6 @@ def test_definitions_validate(environment):
         text=True,
     )
     assert done.returncode == 0, done.stderr[-3000:]
-
-
-def snapshot(path: Path) -> dict[str, list]:
-    with duckdb.connect(str(path), read_only=True) as conn:
-        found = {}
-        for table in TABLES:
-            columns = [
-                c[0]
-                for c in conn.execute(f"DESCRIBE {table}").fetchall()
-                if c[0] not in ("checked_at",)
-            ]
-            found[table] = conn.execute(
-                f"SELECT {', '.join(columns)} FROM {table} ORDER BY ALL"
-            ).fetchall()
-        return found
 
 
 def change_every_utterance(ws) -> None:
@@ -133,7 +99,7 @@ def test_killed_runs_leave_old_or_new_slices_never_a_mix(connected_factory, tmp_
     new = snapshot(env_info.duckdb_path)
     assert new["transcript_entries"] != old["transcript_entries"]
     for state in killed_states:
-        for table in TABLES:
+        for table in PIPELINE_TABLES:
             assert state[table] in (old[table], new[table]), f"{table} is neither old nor new"
         # the three Meet tables are written in one transaction
         meet_tables = ("conference_records", "transcripts", "transcript_entries")

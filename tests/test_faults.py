@@ -4,34 +4,14 @@ import threading
 import time
 from datetime import timedelta
 
-import duckdb
-
 from emulator import FaultConfig
 from resources.connection import connection_status
 from resources.credentials import RECONNECT_MESSAGE
 from resources.settings import Settings
 from tests.conftest import YESTERDAY
-from tests.pipeline_runs import materialize_range
+from tests.pipeline_runs import materialize_range, snapshot
 
 FIRST = YESTERDAY - timedelta(days=6)
-TABLES = (
-    "calendar_events",
-    "meet_meetings",
-    "conference_records",
-    "transcripts",
-    "transcript_entries",
-)
-VOLATILE = {"checked_at"}
-
-
-def snapshot(path) -> dict[str, list]:
-    with duckdb.connect(str(path), read_only=True) as conn:
-        found = {}
-        for table in TABLES:
-            columns = [c[0] for c in conn.execute(f"DESCRIBE {table}").fetchall()]
-            kept = ", ".join(c for c in columns if c not in VOLATILE)
-            found[table] = conn.execute(f"SELECT {kept} FROM {table} ORDER BY ALL").fetchall()
-        return found
 
 
 def test_transient_errors_give_the_same_tables_within_budget(connected, monkeypatch, tmp_path):
