@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -109,17 +109,6 @@ class GoogleWorkspaceResource(dg.ConfigurableResource):
                 transcript["name"]
             )
         return result
-
-    def fetch_many_record_transcripts(
-        self, record_names: Iterable[str]
-    ) -> Iterator[RecordTranscripts]:
-        """``fetch_record_transcripts`` for many records on ``max_workers`` threads.
-
-        A record that keeps failing comes back with ``error`` set instead of sinking the
-        others; a refused refresh token stops everything.
-        """
-        with ThreadPoolExecutor(max_workers=self.max_workers, thread_name_prefix="meet") as pool:
-            yield from pool.map(self._fetch_guarded, record_names)
 
     def _fetch_guarded(self, record_name: str) -> RecordTranscripts:
         try:
