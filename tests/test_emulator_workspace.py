@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-import time
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -171,16 +170,14 @@ def test_time_zone_is_honoured() -> None:
     assert late["start"]["timeZone"] == "America/New_York"
 
 
-def test_big_workspace_is_fast_to_generate_and_serve() -> None:
-    began = time.perf_counter()
+def test_big_workspace_is_generated_and_served_whole() -> None:
+    """The benchmark's size; how fast is measured by `make bench`, not here."""
     ws = generate_workspace(
         seed=9, end_date=FIXED_END_DATE, days=30, meetings_per_day=40, now=FIXED_NOW
     )
-    assert time.perf_counter() - began < 3.0
     assert len(ws.events) > 900
     with Emulator(ws) as emu:
         records = meet_service(emu.url, emu.issue_token()).conferenceRecords()
-        began = time.perf_counter()
         token, count = None, 0
         while True:
             page = records.list(pageSize=100, pageToken=token).execute()
@@ -189,7 +186,6 @@ def test_big_workspace_is_fast_to_generate_and_serve() -> None:
             if not token:
                 break
         assert count == sum(not ws.record_expired(r) for r in ws.conference_records)
-        assert time.perf_counter() - began < 3.0
 
 
 def test_default_end_date_and_now() -> None:
