@@ -100,7 +100,14 @@ class GoogleWorkspaceResource(dg.ConfigurableResource):
         """Transcripts, participants and usable transcripts' entries of one record."""
         result = RecordTranscripts(record_name)
         result.transcripts = self.client.list_transcripts(record_name)
-        usable = [t for t in result.transcripts if t.get("state") in USABLE_TRANSCRIPT_STATES]
+        usable = [
+            t
+            for t in result.transcripts
+            if isinstance(t, dict)
+            and isinstance(t.get("name"), str)
+            and isinstance(t.get("state"), str)
+            and t["state"] in USABLE_TRANSCRIPT_STATES
+        ]
         if not usable:
             return result
         result.participants = self.client.list_participants(record_name)
