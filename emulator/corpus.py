@@ -86,8 +86,19 @@ DESCRIPTIONS = (
 
 LOCATIONS = ("Room 4B – Lisbon", "Auditorium", "Berlin office, 2nd floor")
 
-UTTERANCES = (
+OPENING_UTTERANCES = (
     "Let's get started, thanks everyone for joining.",
+    "Hi all, let's give it one more minute for people to join.",
+    "Hi everyone, shall we kick off?",
+)
+
+CLOSING_UTTERANCES = (
+    "Great, thanks everyone. Talk soon.",
+    "Thanks all, I'll send out the notes after this call.",
+    "Perfect, that's all for today. Bye!",
+)
+
+UTTERANCES = (
     "Can everyone hear me okay?",
     "Quick update from my side: the migration is about eighty percent done.",
     "We're blocked on the API credentials from the vendor.",
@@ -114,7 +125,6 @@ UTTERANCES = (
     "Let's revisit this in the next sync.",
     "We're on track for the end of the month.",
     "I have a hard stop in five minutes.",
-    "Great, thanks everyone. Talk soon.",
 )
 
 NON_ASCII_UTTERANCES = (

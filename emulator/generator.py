@@ -303,7 +303,7 @@ class Generator:
         for index in range(count):
             e_start = start + slot * index + timedelta(seconds=rng.uniform(0, slot_seconds * 0.1))
             length = rng.uniform(1.5, max(min(slot_seconds * 0.85, 30.0), 2.0))
-            text, language = self._utterance(plan, index)
+            text, language = self._utterance(plan, index, count)
             speaker = rng.choice(speakers)
             if index == orphan_at:
                 speaker = f"{record}/participants/{ids.numeric_id(rng, 12)}"
@@ -311,10 +311,15 @@ class Generator:
                 transcript, speaker, text, e_start, e_start + timedelta(seconds=length), language
             )
 
-    def _utterance(self, plan: Plan, index: int) -> tuple[str, str]:
+    def _utterance(self, plan: Plan, index: int, count: int) -> tuple[str, str]:
+        """A line of the conversation: an opener first, a goodbye last."""
         if plan.non_ascii and index % 2 == 0:
             text = self.rng.choice(corpus.NON_ASCII_UTTERANCES)
             return text, _language_of(text)
+        if index == 0:
+            return self.rng.choice(corpus.OPENING_UTTERANCES), "en-US"
+        if index == count - 1 and count > 2:
+            return self.rng.choice(corpus.CLOSING_UTTERANCES), "en-US"
         return self.rng.choice(corpus.UTTERANCES), "en-US"
 
     def _tag_expired(self) -> None:
