@@ -230,57 +230,48 @@ class GoogleApiClient:
         )
 
     def list_transcripts(self, record_name: str) -> list[dict]:
-        return list(
-            self._pages(
-                "meet",
-                lambda s, token: (
-                    s.conferenceRecords()
-                    .transcripts()
-                    .list(
-                        parent=record_name,
-                        pageSize=MAX_TRANSCRIPTS_PAGE,
-                        pageToken=token,
-                        fields=TRANSCRIPT_FIELDS,
-                    )
-                ),
-                "transcripts",
-            )
+        return self._list_children(
+            lambda s: s.conferenceRecords().transcripts(),
+            record_name,
+            MAX_TRANSCRIPTS_PAGE,
+            TRANSCRIPT_FIELDS,
+            "transcripts",
         )
 
     def list_transcript_entries(self, transcript_name: str) -> list[dict]:
-        return list(
-            self._pages(
-                "meet",
-                lambda s, token: (
-                    s.conferenceRecords()
-                    .transcripts()
-                    .entries()
-                    .list(
-                        parent=transcript_name,
-                        pageSize=MAX_ENTRIES_PAGE,
-                        pageToken=token,
-                        fields=ENTRY_FIELDS,
-                    )
-                ),
-                "transcriptEntries",
-            )
+        return self._list_children(
+            lambda s: s.conferenceRecords().transcripts().entries(),
+            transcript_name,
+            MAX_ENTRIES_PAGE,
+            ENTRY_FIELDS,
+            "transcriptEntries",
         )
 
     def list_participants(self, record_name: str) -> list[dict]:
+        return self._list_children(
+            lambda s: s.conferenceRecords().participants(),
+            record_name,
+            MAX_PARTICIPANTS_PAGE,
+            PARTICIPANT_FIELDS,
+            "participants",
+        )
+
+    def _list_children(
+        self,
+        collection: Callable[[Resource], Any],
+        parent: str,
+        page_size: int,
+        fields: str,
+        key: str,
+    ) -> list[dict]:
+        """Every page of a Meet collection under ``parent``."""
         return list(
             self._pages(
                 "meet",
-                lambda s, token: (
-                    s.conferenceRecords()
-                    .participants()
-                    .list(
-                        parent=record_name,
-                        pageSize=MAX_PARTICIPANTS_PAGE,
-                        pageToken=token,
-                        fields=PARTICIPANT_FIELDS,
-                    )
+                lambda s, token: collection(s).list(
+                    parent=parent, pageSize=page_size, pageToken=token, fields=fields
                 ),
-                "participants",
+                key,
             )
         )
 
