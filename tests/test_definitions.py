@@ -7,14 +7,21 @@ import duckdb
 
 from pipelines.definitions import defs
 
-EXPECTED_ASSETS = {
+PIPELINE_ASSETS = {
     "calendar_events",
     "meet_meetings",
     "conference_records",
     "transcripts",
     "transcript_entries",
-    "meetings",
 }
+SQL_MODELS = {
+    "meetings",
+    "meeting_attendees",
+    "partner_meeting_summary",
+    "speaker_talk_time",
+    "daily_meeting_stats",
+}
+EXPECTED_ASSETS = PIPELINE_ASSETS | SQL_MODELS
 EXPECTED_JOBS = {
     "import_meetings": EXPECTED_ASSETS,
     "recheck_transcripts": {"conference_records", "transcripts", "transcript_entries", "meetings"},
@@ -31,24 +38,18 @@ EXPECTED_CHECKS = {
     ("transcripts", "one_row_per_meeting"),
     ("conference_records", "records_belong_to_one_meeting"),
 }
-PARTITIONED = {
-    "calendar_events",
-    "meet_meetings",
-    "conference_records",
-    "transcripts",
-    "transcript_entries",
-}
+PARTITIONED = PIPELINE_ASSETS
 
 
 def asset_keys() -> set[str]:
     return {key.to_user_string() for key in defs.resolve_asset_graph().get_all_asset_keys()}
 
 
-def test_asset_keys_include_pipeline_tables_and_every_sql_model():
+def test_asset_keys_are_the_tables_and_views_analysts_query():
     from assets.sql_models import load_models
 
-    models = {model.name for model in load_models()}
-    assert asset_keys() == EXPECTED_ASSETS | models
+    assert {model.name for model in load_models()} == SQL_MODELS
+    assert asset_keys() == EXPECTED_ASSETS
 
 
 def test_jobs_and_their_assets():

@@ -30,6 +30,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from tests.test_definitions import EXPECTED_ASSETS
+
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(300)]
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -46,14 +48,6 @@ SERVER_START_SECONDS = 120
 RUN_SECONDS = 90
 UI_TIMEOUT_MS = 30_000
 MARKDOWN_CHARS = set("`*_[]<>#|\\")
-ALWAYS_EXPECTED = {
-    "calendar_events",
-    "meet_meetings",
-    "conference_records",
-    "transcripts",
-    "transcript_entries",
-    "meetings",
-}
 
 
 def chromium_path() -> str | None:
@@ -324,9 +318,7 @@ def launch_partition_from_ui(page, asset: str, partition: str, tmp_path: Path) -
 def test_ui_lists_assets_and_materializes_a_partition(stack, dagster_dev, page, tmp_path):
     started = time.monotonic()
     assets = expected_assets()
-    from assets.sql_models import load_models
-
-    assert ALWAYS_EXPECTED | {model.name for model in load_models()} <= set(assets)
+    assert set(assets) == EXPECTED_ASSETS  # the snapshot in test_definitions
 
     check_catalog(page, assets, tmp_path)
     check_asset_pages(page, assets)
