@@ -32,6 +32,7 @@ CALENDAR_EVENTS = Table(
         Column("conference_solution", "VARCHAR", "hangoutsMeet, addOn, ... or NULL"),
         Column("conference_id", "VARCHAR", "Meet meeting code (abc-mnop-xyz) for Meet events"),
         Column("html_link", "VARCHAR", "Link to the event in Google Calendar"),
+        Column("account_email", "VARCHAR", "The connected account whose primary calendar it is"),
     ),
 )
 
@@ -147,6 +148,17 @@ def events_frame(items: list[dict], zone: ZoneInfo, first_day: date, end_day: da
     return frame.sort_values(["start_time", "event_id"], ignore_index=True)
 
 
+def fetch_events_frame(
+    google: GoogleWorkspaceResource, start: datetime, end: datetime
+) -> tuple[pd.DataFrame, int]:
+    """The calendar_events rows of the partitions [start, end), and how many events Google
+    returned for the window."""
+    items = google.list_events(start, end, TIMEZONE)
+    frame = events_frame(items, ZoneInfo(TIMEZONE), start.date(), end.date())
+    frame["account_email"] = google.account_email
+    return frame, len(items)
+
+
 @dg.asset(
     partitions_def=daily_partitions,
     backfill_policy=dg.BackfillPolicy.single_run(),
@@ -165,17 +177,15 @@ def calendar_events(
     day (in MEETSYNC_TIMEZONE): recurring series expanded into instances, cancelled events
     left out. An event that crosses midnight belongs to the day it starts on."""
     window = context.partition_time_window
-    zone = ZoneInfo(TIMEZONE)
     first_day, end_day = window.start.date(), window.end.date()
-    items = google.list_events(window.start, window.end, TIMEZONE)
-    frame = events_frame(items, zone, first_day, end_day)
+    frame, items = fetch_events_frame(google, window.start, window.end)
     with duckdb.get_connection() as conn:
         written = replace_slice(conn, CALENDAR_EVENTS, frame, first_day, end_day)
-    context.log.info("Stored %d of %d events overlapping %s", written, len(items), window)
+    context.log.info("Stored %d of %d events overlapping %s", written, items, window)
     return dg.MaterializeResult(
         metadata={
             "dagster/row_count": written,
-            "events_returned_by_google": len(items),
+            "events_returned_by_google": items,
             "meet_events": int((frame["conference_solution"] == MEET_SOLUTION).sum()),
         }
     )

@@ -20,6 +20,7 @@ MEET_MEETINGS = Table(
         Column("conference_id", "VARCHAR", "Meet meeting code, e.g. abc-mnop-xyz"),
         Column("organizer_email", "VARCHAR", "Organizer's email"),
         Column("recurring_event_id", "VARCHAR", "Recurring series id; instances share a code"),
+        Column("account_email", "VARCHAR", "The connected account whose calendar it is on"),
     ),
 )
 

@@ -246,12 +246,7 @@ def meet_transcripts(
     first_day, end_day = window.start.date(), window.end.date()
     with duckdb.get_connection() as conn:
         meetings = query_slice(conn, "meet_meetings_of_slice", first_day, end_day)
-    now = datetime.now(UTC)
-    searches = lookup_windows(meetings_of(meetings))
-    lookups = google.fetch_conferences(
-        searches, select_records=lambda lookup: _matched_records(meetings, lookup, now)
-    )
-    records, transcripts, entries = build_frames(meetings, lookups, now)
+    records, transcripts, entries = fetch_meet_frames(google, meetings, datetime.now(UTC))
     with duckdb.get_connection() as conn:
         counts = write_all(conn, first_day, end_day, records, transcripts, entries)
     calls = google.request_counts()
@@ -265,6 +260,18 @@ def meet_transcripts(
             },
         )
     yield from coverage_checks(records, transcripts)
+
+
+def fetch_meet_frames(
+    google: GoogleWorkspaceResource, meetings: pd.DataFrame, now: datetime
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Ask Meet about a slice's meetings; the conference_records, transcripts and
+    transcript_entries rows that result."""
+    lookups = google.fetch_conferences(
+        lookup_windows(meetings_of(meetings)),
+        select_records=lambda lookup: _matched_records(meetings, lookup, now),
+    )
+    return build_frames(meetings, lookups, now)
 
 
 def _matched_records(meetings: pd.DataFrame, lookup: ConferenceLookup, now: datetime) -> list[dict]:

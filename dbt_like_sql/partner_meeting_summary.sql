@@ -1,6 +1,6 @@
 -- depends_on: meeting_attendees, meetings
 -- description: Per partner (external) domain: meetings, hours, first/last, transcript coverage.
--- A partner domain is an attendee domain other than the meeting organizer's domain
+-- A partner domain is an attendee domain other than the connected account's domain
 -- (meeting_attendees.is_internal = false). A meeting counts once per partner domain however
 -- many of its attendees come from it. meeting_hours sums scheduled durations; first_meeting
 -- and last_meeting are start times; meetings_with_transcript have status 'available';

@@ -54,6 +54,7 @@ class StoredCredentials(google.oauth2.credentials.Credentials):
             expiry=connection.expiry,
         )
         self._store = store
+        self.account_email = connection.account_email
         self._refresh_lock = threading.Lock()
         self._applied = threading.local()
         self.refresh_count = 0

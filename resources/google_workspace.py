@@ -67,11 +67,13 @@ class GoogleWorkspaceResource(dg.ConfigurableResource):
     retry_base_seconds: float = Field(default=0.5, description="First backoff delay.")
 
     _client: GoogleApiClient | None = PrivateAttr(default=None)
+    _account_email: str | None = PrivateAttr(default=None)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         endpoints = GoogleEndpoints.for_endpoint(self.api_endpoint or None)
         allow_loopback_http(endpoints)
         credentials = load_credentials(TokenStore(self.meetsync_home), self.client_secret)
+        self._account_email = credentials.account_email
         self._client = GoogleApiClient(
             credentials,
             endpoints,
@@ -85,6 +87,11 @@ class GoogleWorkspaceResource(dg.ConfigurableResource):
         if self._client is None:
             raise dg.DagsterInvariantViolationError("GoogleWorkspaceResource was not set up")
         return self._client
+
+    @property
+    def account_email(self) -> str | None:
+        """The connected account, whose primary calendar is read."""
+        return self._account_email
 
     def list_events(self, start: datetime, end: datetime, time_zone: str) -> list[dict]:
         """Events of the primary calendar overlapping [start, end), recurring ones expanded."""

@@ -32,10 +32,15 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from assets.calendar_events import CALENDAR_EVENTS, event_row, events_frame, parse_time
+from assets.calendar_events import (
+    CALENDAR_EVENTS,
+    event_row,
+    events_frame,
+    fetch_events_frame,
+    parse_time,
+)
 from assets.meet_meetings import MEET_MEETINGS
-from assets.meet_transcripts import _matched_records, build_frames, meetings_of, write_all
-from assets.record_matching import lookup_windows
+from assets.meet_transcripts import build_frames, fetch_meet_frames, write_all
 from assets.transcript_assembly import STATUSES, UNKNOWN_SPEAKER
 from assets.warehouse import query_slice, replace_slice
 from emulator.timefmt import calendar_datetime, proto_stamp
@@ -100,18 +105,12 @@ def google_resource(env) -> Iterator[GoogleWorkspaceResource]:
 
 def import_day(google: GoogleWorkspaceResource, conn: duckdb.DuckDBPyConnection) -> None:
     """What calendar_events, meet_meetings and meet_transcripts do for the partition DAY."""
-    items = google.list_events(DAY_START, DAY_START + timedelta(days=1), "UTC")
-    frame = events_frame(items, ZONE, DAY, NEXT_DAY)
+    frame, _ = fetch_events_frame(google, DAY_START, DAY_START + timedelta(days=1))
     replace_slice(conn, CALENDAR_EVENTS, frame, DAY, NEXT_DAY)
     meet = query_slice(conn, "meet_meetings_slice", DAY, NEXT_DAY)
     replace_slice(conn, MEET_MEETINGS, meet, DAY, NEXT_DAY)
     meetings = query_slice(conn, "meet_meetings_of_slice", DAY, NEXT_DAY)
-    now = datetime.now(UTC)
-    lookups = google.fetch_conferences(
-        lookup_windows(meetings_of(meetings)),
-        select_records=lambda lookup: _matched_records(meetings, lookup, now),
-    )
-    records, transcripts, entries = build_frames(meetings, lookups, now)
+    records, transcripts, entries = fetch_meet_frames(google, meetings, datetime.now(UTC))
     write_all(conn, DAY, NEXT_DAY, records, transcripts, entries)
 
 

@@ -32,6 +32,8 @@ def hm(day: date, clock: str) -> datetime:
     return at(day, clock + ":00.0")
 
 
+ACCOUNT = "ana@ourco.com"  # the connected account: ourco.com is internal
+
 # event_id, day, title, start, end, attendees, organizer, transcript_status (None: not fetched)
 # fmt: off
 SEED_MEETINGS = [
@@ -87,6 +89,8 @@ def seed_rows() -> dict[Table, list[dict]]:
             "attendees": attendees,
             "conference_id": f"cod-{event_id}xx-abc",
             "organizer_email": organizer,
+            # m6 predates the account_email column: nothing tells who is internal
+            "account_email": None if event_id == "m6" else ACCOUNT,
         }
         events.append({**meeting, "conference_solution": "hangoutsMeet", "status": "confirmed"})
         meetings.append(meeting)
@@ -188,12 +192,12 @@ def test_meeting_attendees(seeded):
          "cod-m3xx-abc"),
         ("m3", D1, hm(D1, "16:00"), "Standup", "ben@ourco.com", "ourco.com", True,
          "cod-m3xx-abc"),
-        # organized by Globex: globex.io is internal to this meeting, ourco.com is not
-        ("m4", D2, hm(D2, "10:00"), "Globex review", "ana@ourco.com", "ourco.com", False,
+        # organized by Globex, on our calendar: ourco.com is still the internal domain
+        ("m4", D2, hm(D2, "10:00"), "Globex review", "ana@ourco.com", "ourco.com", True,
          "cod-m4xx-abc"),
-        ("m4", D2, hm(D2, "10:00"), "Globex review", "eve@globex.io", "globex.io", True,
+        ("m4", D2, hm(D2, "10:00"), "Globex review", "eve@globex.io", "globex.io", False,
          "cod-m4xx-abc"),
-        # no organizer: unknown whether internal; an email without '@' has no domain
+        # no account, no organizer: unknown whether internal; no '@' means no domain
         ("m6", D2, hm(D2, "15:00"), "Who organized?", "nodomain", None, None, "cod-m6xx-abc"),
         ("m6", D2, hm(D2, "15:00"), "Who organized?", "zed@partner.org", "partner.org", None,
          "cod-m6xx-abc"),
@@ -211,8 +215,8 @@ def test_partner_meeting_summary(seeded):
     assert rows(seeded, "SELECT * FROM partner_meeting_summary") == [
         # m1 (60 min), m2 (30), m7 (50); carl@ and Carl@ are one attendee
         ("acme.com", 3, 2.33, hm(D1, "09:00"), hm(D3, "09:00"), 1, 0.333, 2),
-        ("globex.io", 1, 0.5, hm(D1, "14:00"), hm(D1, "14:00"), 0, 0.0, 1),
-        ("ourco.com", 1, 1.5, hm(D2, "10:00"), hm(D2, "10:00"), 1, 1.0, 1),
+        # m2 (30 min, pending), m4 (90 min, available, organized by Globex)
+        ("globex.io", 2, 2.0, hm(D1, "14:00"), hm(D2, "10:00"), 1, 0.5, 1),
     ]
 
 

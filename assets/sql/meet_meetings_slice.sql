@@ -8,7 +8,8 @@ SELECT
     attendees,
     conference_id,
     organizer_email,
-    recurring_event_id
+    recurring_event_id,
+    account_email
 FROM calendar_events
 WHERE
     partition_date >= $first_day
