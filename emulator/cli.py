@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime, timedelta
 
 from emulator.faults import FaultConfig
 from emulator.oauth import LOOPBACK_HOSTS
 from emulator.server import DEFAULT_CLIENTS, Emulator
-from emulator.workspace import generate_workspace
+from emulator.workspace import recent_workspace
 
 
 def serve(
@@ -24,15 +23,7 @@ def serve(
     """Generate a workspace ending yesterday and serve it on ``host:port`` until Ctrl-C."""
     if host not in LOOPBACK_HOSTS:
         raise SystemExit(f"refusing to serve on {host!r}: the emulator binds to loopback only")
-    now = datetime.now(UTC)
-    workspace = generate_workspace(
-        seed=seed,
-        end_date=(now - timedelta(days=1)).date(),
-        days=days,
-        meetings_per_day=meetings_per_day,
-        timezone=timezone,
-        now=now,
-    )
+    workspace = recent_workspace(seed, days, meetings_per_day, timezone)
     faults = FaultConfig(latency_seconds=latency, error_rate=error_rate, seed=seed)
     emulator = Emulator(workspace, faults=faults, host=host, port=port).start()
     client_id, secret = next(iter(DEFAULT_CLIENTS.items()))

@@ -294,3 +294,19 @@ def generate_workspace(
         now=now or datetime.now(UTC),
         long_transcript_entries=long_transcript_entries,
     )
+
+
+def recent_workspace(
+    seed: int = 7, days: int = 14, meetings_per_day: int = 10, timezone: str = "UTC", **shape: int
+) -> Workspace:
+    """A workspace as a connected account shows it today: ``days`` days up to yesterday."""
+    now = datetime.now(UTC)
+    return generate_workspace(
+        seed=seed,
+        end_date=(now - timedelta(days=1)).date(),
+        days=days,
+        meetings_per_day=meetings_per_day,
+        timezone=timezone,
+        now=now,
+        **shape,
+    )

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from emulator import Emulator, FaultConfig, generate_workspace
+from emulator import Emulator, FaultConfig
 from emulator.browser import register_consent_browser
 from emulator.server import DEFAULT_CLIENTS
+from emulator.workspace import recent_workspace
 from resources.connection import connect
 from resources.settings import Settings
 from resources.token_store import StoredConnection
@@ -45,15 +46,7 @@ def start_local_stack(
     port: int = 0,
 ) -> LocalStack:
     """Emulator up, tokens stored under ``workdir``, and the environment to use them."""
-    now = datetime.now(UTC)
-    workspace = generate_workspace(
-        seed=seed,
-        end_date=(now - timedelta(days=1)).date(),
-        days=days,
-        meetings_per_day=meetings_per_day,
-        timezone=timezone,
-        now=now,
-    )
+    workspace = recent_workspace(seed, days, meetings_per_day, timezone)
     emulator = Emulator(workspace, faults=FaultConfig(latency_seconds=latency_seconds), port=port)
     emulator.start()
     client_id, client_secret = next(iter(DEFAULT_CLIENTS.items()))
@@ -67,7 +60,7 @@ def start_local_stack(
         "MEETSYNC_HOME": str(workdir / "home"),
         "MEETSYNC_DUCKDB_PATH": str(workdir / "meetsync.duckdb"),
         "MEETSYNC_TIMEZONE": timezone,
-        "MEETSYNC_START_DATE": (now - timedelta(days=days)).date().isoformat(),
+        "MEETSYNC_START_DATE": (datetime.now(UTC) - timedelta(days=days)).date().isoformat(),
         "DAGSTER_HOME": str(dagster_home),
         # The emulator enforces no per-user quota; stay under a generous one anyway.
         "MEETSYNC_CALENDAR_QPM": "6000",

@@ -91,13 +91,17 @@ def test_every_asset_is_documented_owned_grouped_and_single_run():
             assert "dagster/column_schema" in node.metadata, name
 
 
-def test_daily_schedule_runs_yesterdays_partition():
-    schedule = defs.resolve_schedule_def("daily_import")
-    tick = datetime(2026, 11, 25, 2, tzinfo=UTC)
+def evaluate(schedule_name: str, tick: datetime):
+    """One tick of a schedule, as the Dagster daemon evaluates it."""
+    schedule = defs.resolve_schedule_def(schedule_name)
     with dg.build_schedule_context(
         scheduled_execution_time=tick, repository_def=defs.get_repository_def()
     ) as context:
-        requests = list(schedule.evaluate_tick(context).run_requests)
+        return schedule.evaluate_tick(context)
+
+
+def test_daily_schedule_runs_yesterdays_partition():
+    requests = evaluate("daily_import", datetime(2026, 11, 25, 2, tzinfo=UTC)).run_requests
     assert [r.partition_key for r in requests] == ["2026-11-24"]
 
 
@@ -122,12 +126,7 @@ def test_late_transcripts_rechecks_recent_days_only(tmp_path, monkeypatch):
         },
     )
     monkeypatch.setenv("MEETSYNC_DUCKDB_PATH", str(database))
-    schedule = defs.resolve_schedule_def("late_transcripts")
-    tick = datetime(2026, 11, 25, 8, tzinfo=UTC)
-    with dg.build_schedule_context(
-        scheduled_execution_time=tick, repository_def=defs.get_repository_def()
-    ) as context:
-        result = schedule.evaluate_tick(context)
+    result = evaluate("late_transcripts", datetime(2026, 11, 25, 8, tzinfo=UTC))
     assert sorted(r.partition_key for r in result.run_requests) == ["2026-11-21", "2026-11-23"]
 
 
@@ -135,10 +134,5 @@ def test_late_transcripts_skips_when_nothing_waits(tmp_path, monkeypatch):
     database = tmp_path / "m.duckdb"
     seed_transcripts(database, {date(2026, 11, 23): "available"})
     monkeypatch.setenv("MEETSYNC_DUCKDB_PATH", str(database))
-    schedule = defs.resolve_schedule_def("late_transcripts")
-    tick = datetime(2026, 11, 25, 8, tzinfo=UTC)
-    with dg.build_schedule_context(
-        scheduled_execution_time=tick, repository_def=defs.get_repository_def()
-    ) as context:
-        result = schedule.evaluate_tick(context)
+    result = evaluate("late_transcripts", datetime(2026, 11, 25, 8, tzinfo=UTC))
     assert not result.run_requests and result.skip_message
