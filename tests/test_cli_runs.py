@@ -27,6 +27,11 @@ def cli_env(tmp_path: Path, name: str = "dagster_home") -> dict[str, str]:
     home = tmp_path / name
     home.mkdir(exist_ok=True)
     shutil.copy(PROJECT / ".dagster_home" / "dagster.yaml", home / "dagster.yaml")
+    # Create the instance's SQLite storages now: two CLI processes starting together on a
+    # brand-new home race to create the same tables (as never happens under dagster dev).
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        instance.get_runs(limit=1)
+        instance.all_instigator_state()
     return {**os.environ, "DAGSTER_HOME": str(home)}
 
 
