@@ -56,7 +56,7 @@ def test_refresh_token_revoked_mid_run(connected):
     assert materialize_range(FIRST, YESTERDAY).success
     before = snapshot(connected.duckdb_path)
 
-    emulator.faults = FaultConfig(latency_seconds=0.02)
+    emulator.faults = FaultConfig(latency_seconds=0.05)  # the run outlives the revocation
 
     def revoke_soon():
         time.sleep(0.6)
