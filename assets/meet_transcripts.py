@@ -4,9 +4,11 @@ One step writes three tables so that every meeting's fetches run as one pipeline
 worker pool: conference records by meeting code, then transcripts, participants and entries.
 """
 
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
 import dagster as dg
+import duckdb
 import pandas as pd
 from dagster_duckdb import DuckDBResource
 
@@ -241,7 +243,9 @@ def meet_transcripts(
     context: dg.AssetExecutionContext,
     google: GoogleWorkspaceResource,
     duckdb: DuckDBResource,
-):
+) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
+    """Conference records, transcripts and transcript entries of the slice's Meet meetings,
+    fetched concurrently and written in one transaction."""
     window = context.partition_time_window
     first_day, end_day = window.start.date(), window.end.date()
     with duckdb.get_connection() as conn:
@@ -281,7 +285,12 @@ def _matched_records(meetings: pd.DataFrame, lookup: ConferenceLookup, now: date
 
 
 def write_all(
-    conn, first_day: date, end_day: date, records, transcripts, entries
+    conn: duckdb.DuckDBPyConnection,
+    first_day: date,
+    end_day: date,
+    records: pd.DataFrame,
+    transcripts: pd.DataFrame,
+    entries: pd.DataFrame,
 ) -> dict[str, int]:
     """Replace the slice of all three tables in one transaction."""
     conn.execute("BEGIN TRANSACTION")
