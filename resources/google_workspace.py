@@ -129,10 +129,9 @@ class GoogleWorkspaceResource(dg.ConfigurableResource):
             return self.fetch_record_transcripts(record_name)
         except ReconnectRequiredError:
             raise
-        except MeetApiUnavailableError as error:
-            return RecordTranscripts(record_name, error=str(error), unsupported=True)
         except Exception as error:
-            return RecordTranscripts(record_name, error=f"{type(error).__name__}: {error}")
+            detail, unsupported = _failure(error)
+            return RecordTranscripts(record_name, error=detail, unsupported=unsupported)
 
     def fetch_conferences(
         self,
@@ -149,9 +148,7 @@ class GoogleWorkspaceResource(dg.ConfigurableResource):
         lookups = {code: ConferenceLookup(code, window) for code, window in searches.items()}
         pool = ThreadPoolExecutor(max_workers=self.max_workers, thread_name_prefix="meet")
         try:
-            searching = {
-                pool.submit(self._find_guarded, lookup): lookup for lookup in lookups.values()
-            }
+            searching = [pool.submit(self._find_guarded, lookup) for lookup in lookups.values()]
             fetching: list[tuple[ConferenceLookup, Future[RecordTranscripts]]] = []
             for done in as_completed(searching):
                 lookup = done.result()
@@ -169,12 +166,18 @@ class GoogleWorkspaceResource(dg.ConfigurableResource):
             lookup.records = self.find_conference_records(lookup.meeting_code, lookup.window)
         except ReconnectRequiredError:
             raise
-        except MeetApiUnavailableError as error:
-            lookup.error, lookup.unsupported = str(error), True
         except Exception as error:
-            lookup.error = f"{type(error).__name__}: {error}"
+            lookup.error, lookup.unsupported = _failure(error)
         return lookup
 
     def request_counts(self) -> dict[str, int]:
         """Google calls made so far by this run, per API method."""
         return dict(self.client.calls)
+
+
+def _failure(error: Exception) -> tuple[str, bool]:
+    """What a meeting's status records of a fetch that failed for good: the detail, and
+    whether the Meet API refused the account altogether."""
+    if isinstance(error, MeetApiUnavailableError):
+        return str(error), True
+    return f"{type(error).__name__}: {error}", False
