@@ -1,13 +1,14 @@
-"""Where meetsync talks to Google and keeps its state, read from the environment.
+"""meetsync's configuration: the only module that reads ``MEETSYNC_*`` and ``GOOGLE_*``.
 
-One setting, ``GOOGLE_API_ENDPOINT``, points every Google call at the local emulator (or any
-Google-compatible host); unset means real Google.
+Every default lives here. One setting, ``GOOGLE_API_ENDPOINT``, points every Google call at the
+local emulator (or any Google-compatible host); unset means real Google.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -21,6 +22,13 @@ GOOGLE_REVOKE_URI = "https://oauth2.googleapis.com/revoke"
 
 DEFAULT_DUCKDB_PATH = "data/meetsync.duckdb"
 DEFAULT_HOME = "~/.meetsync"
+DEFAULT_TIMEZONE = "UTC"
+DEFAULT_START_DATE = "2025-01-01"
+DEFAULT_WORKERS = 8
+DEFAULT_REQUESTS_PER_MINUTE = 600.0  # Google's per-user quota of Calendar and of Meet reads
+DEFAULT_RETRY_ATTEMPTS = 8
+DEFAULT_RETRY_BASE_SECONDS = 0.5
+DEFAULT_RECHECK_DAYS = 3
 
 
 @dataclass(frozen=True)
@@ -61,22 +69,51 @@ def allow_loopback_http(endpoints: GoogleEndpoints) -> None:
 
 @dataclass(frozen=True)
 class Settings:
-    """Everything the CLI needs from the environment."""
+    """Everything meetsync reads from the environment, with its defaults."""
 
-    api_endpoint: str | None
-    client_id: str | None
-    client_secret: str | None
-    home: Path
-    duckdb_path: Path
+    api_endpoint: str | None = None
+    client_id: str | None = None
+    client_secret: str | None = None
+    home: Path = field(default_factory=lambda: Path(DEFAULT_HOME).expanduser())
+    duckdb_path: Path = field(default_factory=lambda: Path(DEFAULT_DUCKDB_PATH))
+    timezone: str = DEFAULT_TIMEZONE
+    start_date: str = DEFAULT_START_DATE
+    workers: int = DEFAULT_WORKERS
+    calendar_requests_per_minute: float = DEFAULT_REQUESTS_PER_MINUTE
+    meet_requests_per_minute: float = DEFAULT_REQUESTS_PER_MINUTE
+    retry_attempts: int = DEFAULT_RETRY_ATTEMPTS
+    retry_base_seconds: float = DEFAULT_RETRY_BASE_SECONDS
+    recheck_days: int = DEFAULT_RECHECK_DAYS
 
     @classmethod
-    def from_env(cls) -> Settings:
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """The settings in ``environ`` (default: the process environment); unset or empty
+        variables take their defaults."""
+        env = os.environ if environ is None else environ
+
+        def get(name: str, default: str) -> str:
+            return env.get(name) or default
+
         return cls(
-            api_endpoint=os.environ.get("GOOGLE_API_ENDPOINT") or None,
-            client_id=os.environ.get("GOOGLE_CLIENT_ID") or None,
-            client_secret=os.environ.get("GOOGLE_CLIENT_SECRET") or None,
-            home=Path(os.environ.get("MEETSYNC_HOME") or DEFAULT_HOME).expanduser(),
-            duckdb_path=Path(os.environ.get("MEETSYNC_DUCKDB_PATH") or DEFAULT_DUCKDB_PATH),
+            api_endpoint=env.get("GOOGLE_API_ENDPOINT") or None,
+            client_id=env.get("GOOGLE_CLIENT_ID") or None,
+            client_secret=env.get("GOOGLE_CLIENT_SECRET") or None,
+            home=Path(get("MEETSYNC_HOME", DEFAULT_HOME)).expanduser(),
+            duckdb_path=Path(get("MEETSYNC_DUCKDB_PATH", DEFAULT_DUCKDB_PATH)),
+            timezone=get("MEETSYNC_TIMEZONE", DEFAULT_TIMEZONE),
+            start_date=get("MEETSYNC_START_DATE", DEFAULT_START_DATE),
+            workers=int(get("MEETSYNC_WORKERS", str(DEFAULT_WORKERS))),
+            calendar_requests_per_minute=float(
+                get("MEETSYNC_CALENDAR_QPM", str(DEFAULT_REQUESTS_PER_MINUTE))
+            ),
+            meet_requests_per_minute=float(
+                get("MEETSYNC_MEET_QPM", str(DEFAULT_REQUESTS_PER_MINUTE))
+            ),
+            retry_attempts=int(get("MEETSYNC_RETRY_ATTEMPTS", str(DEFAULT_RETRY_ATTEMPTS))),
+            retry_base_seconds=float(
+                get("MEETSYNC_RETRY_BASE_SECONDS", str(DEFAULT_RETRY_BASE_SECONDS))
+            ),
+            recheck_days=int(get("MEETSYNC_RECHECK_DAYS", str(DEFAULT_RECHECK_DAYS))),
         )
 
     @property
