@@ -9,7 +9,7 @@ import pandas as pd
 from dagster_duckdb import DuckDBResource
 
 from assets.warehouse import Column, Table, replace_slice
-from pipelines.partitions import DUCKDB_POOL, TIMEZONE, daily_partitions
+from pipelines.partitions import TIMEZONE, daily_partitions
 from resources.google_workspace import GoogleWorkspaceResource
 
 MEET_SOLUTION = "hangoutsMeet"
@@ -162,7 +162,6 @@ def fetch_events_frame(
 @dg.asset(
     partitions_def=daily_partitions,
     backfill_policy=dg.BackfillPolicy.single_run(),
-    pool=DUCKDB_POOL,
     group_name="google_calendar",
     kinds={"google", "duckdb"},
     owners=["team:meetsync"],

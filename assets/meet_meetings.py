@@ -6,7 +6,7 @@ from dagster_duckdb import DuckDBResource
 
 from assets.calendar_events import calendar_events
 from assets.warehouse import Column, Table, query_slice, replace_slice
-from pipelines.partitions import DUCKDB_POOL, daily_partitions
+from pipelines.partitions import daily_partitions
 
 MEET_MEETINGS = Table(
     "meet_meetings",
@@ -61,7 +61,6 @@ def meeting_checks(frame: pd.DataFrame) -> list[dg.AssetCheckResult]:
     deps=[calendar_events],
     partitions_def=daily_partitions,
     backfill_policy=dg.BackfillPolicy.single_run(),
-    pool=DUCKDB_POOL,
     group_name="google_meet",
     kinds={"duckdb"},
     owners=["team:meetsync"],

@@ -16,7 +16,7 @@ from assets.meet_meetings import meet_meetings
 from assets.record_matching import Meeting, assign_records, lookup_windows, parse_google_time
 from assets.transcript_assembly import AVAILABLE, STATUSES, MeetingTranscript, assemble
 from assets.warehouse import Column, Table, query_slice, replace_slice
-from pipelines.partitions import DUCKDB_POOL, daily_partitions
+from pipelines.partitions import daily_partitions
 from resources.google_workspace import ConferenceLookup, GoogleWorkspaceResource
 
 CONFERENCE_RECORDS = Table(
@@ -236,7 +236,6 @@ def _spec(table: Table, description: str) -> dg.AssetSpec:
     check_specs=CHECKS,
     partitions_def=daily_partitions,
     backfill_policy=dg.BackfillPolicy.single_run(),
-    pool=DUCKDB_POOL,
     can_subset=False,
 )
 def meet_transcripts(

@@ -13,8 +13,6 @@ from pathlib import Path
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from pipelines.partitions import DUCKDB_POOL
-
 MODELS_DIR = Path(__file__).resolve().parent.parent / "dbt_like_sql"
 HEADER = re.compile(r"^--\s*(depends_on|description)\s*:\s*(.*)$")
 
@@ -60,7 +58,6 @@ def model_asset(model: SqlModel) -> dg.AssetsDefinition:
         group_name="analytics",
         kinds={"duckdb", "sql"},
         owners=["team:meetsync"],
-        pool=DUCKDB_POOL,
         backfill_policy=dg.BackfillPolicy.single_run(),
         metadata={"sql": dg.MetadataValue.md(f"```sql\n{model.sql}\n```")},
     )

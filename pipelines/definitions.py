@@ -13,12 +13,17 @@ from assets.meet_transcripts import meet_transcripts  # noqa: E402
 from assets.sql_models import sql_model_assets  # noqa: E402
 from pipelines.jobs import import_meetings, recheck_transcripts  # noqa: E402
 from pipelines.resources import build_resources  # noqa: E402
+from pipelines.run_recovery import (  # noqa: E402
+    dead_run_workers,
+    in_process_executor_with_dead_run_check,
+)
 from pipelines.schedules import daily_import, late_transcripts  # noqa: E402
 
 defs = dg.Definitions(
     assets=[calendar_events, meet_meetings, meet_transcripts, *sql_model_assets],
     jobs=[import_meetings, recheck_transcripts],
     schedules=[daily_import, late_transcripts],
+    sensors=[dead_run_workers],
     resources=build_resources(),
-    executor=dg.in_process_executor,
+    executor=in_process_executor_with_dead_run_check,
 )

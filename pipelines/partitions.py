@@ -14,6 +14,3 @@ TIMEZONE = os.environ.get("MEETSYNC_TIMEZONE") or "UTC"
 START_DATE = os.environ.get("MEETSYNC_START_DATE") or "2025-01-01"
 
 daily_partitions = dg.DailyPartitionsDefinition(start_date=START_DATE, timezone=TIMEZONE)
-
-# Every asset that writes the DuckDB file takes a slot of this pool (limit 1 in dagster.yaml).
-DUCKDB_POOL = "duckdb_writer"

@@ -6,7 +6,7 @@ import dagster as dg
 
 from resources.duckdb_warehouse import WarehouseResource
 from resources.google_workspace import GoogleWorkspaceResource
-from resources.settings import DEFAULT_DUCKDB_PATH, DEFAULT_HOME
+from resources.settings import DEFAULT_DUCKDB_PATH, DEFAULT_HOME, Settings
 
 
 def _optional(name: str, default: str) -> str | dg.EnvVar:
@@ -29,6 +29,7 @@ def build_resources() -> dict[str, dg.ConfigurableResource]:
             retry_base_seconds=float(os.environ.get("MEETSYNC_RETRY_BASE_SECONDS") or 0.5),
         ),
         "duckdb": WarehouseResource(
-            database=_optional("MEETSYNC_DUCKDB_PATH", DEFAULT_DUCKDB_PATH)
+            database=_optional("MEETSYNC_DUCKDB_PATH", DEFAULT_DUCKDB_PATH),
+            lock_wait_seconds=Settings.from_env().duckdb_lock_wait_seconds,
         ),
     }

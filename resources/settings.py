@@ -29,6 +29,8 @@ DEFAULT_REQUESTS_PER_MINUTE = 600.0  # Google's per-user quota of Calendar and o
 DEFAULT_RETRY_ATTEMPTS = 8
 DEFAULT_RETRY_BASE_SECONDS = 0.5
 DEFAULT_RECHECK_DAYS = 3
+# How long a run waits for another process to release the DuckDB file before it fails.
+DEFAULT_DUCKDB_LOCK_WAIT_SECONDS = 900.0
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,7 @@ class Settings:
     retry_attempts: int = DEFAULT_RETRY_ATTEMPTS
     retry_base_seconds: float = DEFAULT_RETRY_BASE_SECONDS
     recheck_days: int = DEFAULT_RECHECK_DAYS
+    duckdb_lock_wait_seconds: float = DEFAULT_DUCKDB_LOCK_WAIT_SECONDS
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -114,6 +117,9 @@ class Settings:
                 get("MEETSYNC_RETRY_BASE_SECONDS", str(DEFAULT_RETRY_BASE_SECONDS))
             ),
             recheck_days=int(get("MEETSYNC_RECHECK_DAYS", str(DEFAULT_RECHECK_DAYS))),
+            duckdb_lock_wait_seconds=float(
+                get("MEETSYNC_DUCKDB_LOCK_WAIT_SECONDS", str(DEFAULT_DUCKDB_LOCK_WAIT_SECONDS))
+            ),
         )
 
     @property
