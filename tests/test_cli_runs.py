@@ -14,7 +14,6 @@ import dagster as dg
 import duckdb
 import pytest
 
-from emulator import FaultConfig
 from pipelines.backfill import materialize_command
 from tests.conftest import YESTERDAY
 from tests.pipeline_runs import PIPELINE_TABLES, snapshot
@@ -84,12 +83,11 @@ def test_killed_runs_leave_old_or_new_slices_never_a_mix(connected_factory, tmp_
     change_every_utterance(ws)
     rng = random.Random(5)
     killed_states = []
-    for attempt, fraction in enumerate((0.55, 0.7, 0.8, 0.9, 0.97)):
-        # A SIGKILLed run never gives its pool slot back (see README: recovering a killed
-        # run), so each doomed run gets a Dagster instance of its own.
+    for fraction in (0.55, 0.7, 0.8, 0.9, 0.97):
+        # All on one Dagster instance: a killed run blocks none of the next ones.
         process = subprocess.Popen(
             command,
-            env=cli_env(tmp_path, f"killed_{attempt}"),
+            env=env,
             cwd=PROJECT,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -103,6 +101,10 @@ def test_killed_runs_leave_old_or_new_slices_never_a_mix(connected_factory, tmp_
     assert subprocess.run(command, env=env, cwd=PROJECT, capture_output=True).returncode == 0
     new = snapshot(env_info.duckdb_path)
     assert new["transcript_entries"] != old["transcript_entries"]
+    with dg.DagsterInstance.from_config(env["DAGSTER_HOME"]) as instance:
+        # the last run marked the killed ones failed as it started
+        statuses = {run.status for run in instance.get_runs()}
+    assert dg.DagsterRunStatus.STARTED not in statuses
     for state in killed_states:
         for table in PIPELINE_TABLES:
             assert state[table] in (old[table], new[table]), f"{table} is neither old nor new"
@@ -114,7 +116,7 @@ def test_killed_runs_leave_old_or_new_slices_never_a_mix(connected_factory, tmp_
 
 
 def test_backfill_and_schedule_run_side_by_side_both_succeed(connected, tmp_path):
-    """The pool lets one writer at a time into DuckDB: the second run waits, then succeeds."""
+    """Both write DuckDB; each waits while the other has the file open, then succeeds."""
     env = cli_env(tmp_path)
     backfill = subprocess.Popen(
         materialize_command(YESTERDAY - timedelta(days=6), YESTERDAY),
@@ -134,46 +136,6 @@ def test_backfill_and_schedule_run_side_by_side_both_succeed(connected, tmp_path
     )
     logs = [process.communicate(timeout=300)[0] for process in (backfill, nightly)]
     assert [backfill.returncode, nightly.returncode] == [0, 0], logs[0][-2000:] + logs[1][-2000:]
-    assert any("blocked by limit for pool duckdb_writer" in log for log in logs)
     with duckdb.connect(str(connected.duckdb_path), read_only=True) as conn:
         days = conn.execute("SELECT count(DISTINCT partition_date) FROM transcripts").fetchone()
     assert days == (7,)
-
-
-@pytest.mark.slow
-def test_deleting_a_killed_run_gives_its_pool_slot_back(connected, tmp_path):
-    env = cli_env(tmp_path)
-    command = materialize_command(YESTERDAY, YESTERDAY)
-    connected.emulator.faults = FaultConfig(latency_seconds=0.5)  # keep the run in its steps
-    process = subprocess.Popen(
-        command,
-        env=env,
-        cwd=PROJECT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    with dg.DagsterInstance.from_config(env["DAGSTER_HOME"]) as instance:
-        deadline = time.monotonic() + 60
-        while (
-            time.monotonic() < deadline and not instance.event_log_storage.get_concurrency_run_ids()
-        ):
-            time.sleep(0.2)
-        assert instance.event_log_storage.get_concurrency_run_ids(), "the run never took its slot"
-    os.killpg(process.pid, signal.SIGKILL)
-    process.wait()
-    connected.emulator.faults = FaultConfig()
-
-    with dg.DagsterInstance.from_config(env["DAGSTER_HOME"]) as instance:
-        (killed,) = instance.get_runs()
-    deleted = subprocess.run(
-        [DAGSTER, "run", "delete", "--force", killed.run_id],
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    assert deleted.returncode == 0, deleted.stderr
-    rerun = subprocess.run(
-        command, env=env, cwd=PROJECT, capture_output=True, text=True, timeout=120
-    )
-    assert rerun.returncode == 0, rerun.stderr[-2000:]
