@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import dagster as dg
 
@@ -30,6 +31,12 @@ from pipelines.run_workers import (
     this_machine,
     this_worker,
 )
+
+if TYPE_CHECKING:  # Dagster's executor interface; these types are not exported
+    from dagster._core.execution.context.system import PlanOrchestrationContext
+    from dagster._core.execution.plan.plan import ExecutionPlan
+    from dagster._core.execution.retries import RetryMode
+    from dagster._core.execution.step_dependency_config import StepDependencyConfig
 
 SENSOR_INTERVAL_SECONDS = 30
 HOST_TAG = f"{TAG_PREFIX}host"
@@ -117,14 +124,16 @@ class ExecutorWithDeadRunCheck(dg.Executor):
         self._inner = inner
 
     @property
-    def retries(self):
+    def retries(self) -> RetryMode:
         return self._inner.retries
 
     @property
-    def step_dependency_config(self):
+    def step_dependency_config(self) -> StepDependencyConfig:
         return self._inner.step_dependency_config
 
-    def execute(self, plan_context, execution_plan) -> Iterator[dg.DagsterEvent]:
+    def execute(
+        self, plan_context: PlanOrchestrationContext, execution_plan: ExecutionPlan
+    ) -> Iterator[dg.DagsterEvent]:
         run_id = plan_context.dagster_run.run_id
         identity = record_this_worker(plan_context.instance, run_id)
         if identity is not None:

@@ -1,17 +1,21 @@
 """A run killed with SIGKILL (what the OOM killer or a reboot does) never blocks the next one.
 
-Real CLI runs (`dagster asset materialize`) on one Dagster instance and one DuckDB file: one is
-killed while it has the file open, the next must complete (within 90 s, the issue's bound), and
-the dead run is marked failed with the reason; a live run is never marked failed.
+Real runs on one Dagster instance and one DuckDB file: a CLI run (`dagster asset materialize`)
+is killed while it writes; the next CLI run, or with `dagster dev` the daemon's schedule tick,
+completes within 90 s (the issue's bound), and the dead run is marked failed with the reason,
+by the next run as it starts or by the sensor. A live run is never marked failed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
+import socket
 import subprocess
 import time
-from datetime import timedelta
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import dagster as dg
@@ -24,7 +28,7 @@ from pipelines.run_recovery import dead_run_workers, fail_runs_with_dead_workers
 from pipelines.run_workers import TAG_PREFIX
 from resources.duckdb_lock import lock_holder
 from tests.conftest import YESTERDAY
-from tests.test_cli_runs import PROJECT, cli_env
+from tests.test_cli_runs import DAGSTER, PROJECT, cli_env
 
 NEXT_RUN_BOUND_SECONDS = 90
 
@@ -154,3 +158,139 @@ def test_the_check_never_fails_a_live_run(connected, tmp_path):
         assert checks > 100
         assert instance.get_run_by_id(watched.run_id).status == dg.DagsterRunStatus.SUCCESS
         assert failure_messages(instance, watched.run_id) == []
+
+
+# ----- with dagster dev: the daemon's schedule tick and the sensor ----------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def make_daily_import_due(env: dict[str, str]) -> None:
+    """Store daily_import's schedule state as if it had been running since before its last
+    02:00 tick: the daemon then launches that tick's run as soon as it starts (the scheduler
+    only ever evaluates past ticks, so this is how a test gets a real tick without waiting)."""
+    from dagster._core.scheduler.instigation import InstigatorStatus, ScheduleInstigatorData
+
+    stop = [DAGSTER, "schedule", "stop", "daily_import", "-w", "workspace.yaml"]
+    stopped = subprocess.run(stop, env=env, cwd=PROJECT, capture_output=True, text=True)
+    assert stopped.returncode == 0, stopped.stderr[-2000:]
+    now = datetime.now(UTC)
+    last_tick = now.replace(hour=2, minute=0, second=0, microsecond=0)
+    if last_tick > now:
+        last_tick -= timedelta(days=1)
+    with dg.DagsterInstance.from_config(env["DAGSTER_HOME"]) as instance:
+        (state,) = [s for s in instance.all_instigator_state() if s.name == "daily_import"]
+        since = (last_tick - timedelta(minutes=1)).timestamp()
+        running = state.with_status(InstigatorStatus.RUNNING).with_data(
+            ScheduleInstigatorData(state.instigator_data.cron_schedule, since)
+        )
+        instance.update_instigator_state(running)
+
+
+@contextlib.contextmanager
+def dagster_dev(env: dict[str, str], log: Path) -> Iterator[subprocess.Popen]:
+    """`dagster dev` (webserver, daemon, code server) on a free port, until the block ends."""
+    port = free_port()
+    command = [DAGSTER, "dev", "-w", "workspace.yaml", "-h", "127.0.0.1", "-p", str(port)]
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            command,
+            env=env,
+            cwd=PROJECT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    try:
+        yield process
+    finally:  # the whole group: webserver, daemon, code server, run workers
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=15)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+
+
+def wait_for_run(
+    instance: dg.DagsterInstance, until: float, tags: dict[str, str], log: Path
+) -> dg.DagsterRun:
+    """The run with ``tags`` once it has finished (by monotonic time ``until``)."""
+    while True:
+        runs = instance.get_runs(filters=dg.RunsFilter(tags=tags))
+        if runs and runs[0].is_finished:
+            return runs[0]
+        assert time.monotonic() < until, f"no finished run with {tags}:\n{log.read_text()[-3000:]}"
+        time.sleep(0.5)
+
+
+def wait_for_status(
+    instance: dg.DagsterInstance, run_id: str, status: dg.DagsterRunStatus, until: float
+) -> None:
+    while instance.get_run_by_id(run_id).status != status:
+        assert time.monotonic() < until, f"run {run_id} not {status} in time"
+        time.sleep(0.5)
+
+
+def kill_mid_write(
+    env_info, command: list[str], env: dict[str, str], log: Path
+) -> tuple[dg.DagsterRun, int]:
+    """A CLI run, SIGKILLed while it writes the Meet tables; the run and its worker's pid."""
+    env_info.emulator.reset_counts()
+    doomed = start_run(command, env, log)
+    with dg.DagsterInstance.from_config(env["DAGSTER_HOME"]) as instance:
+        run = run_of_worker(instance, doomed.pid)
+    wait_until_writing_transcripts(env_info.emulator, env_info.duckdb_path, doomed.pid)
+    os.killpg(doomed.pid, signal.SIGKILL)
+    doomed.wait()
+    return run, doomed.pid
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(400)
+def test_b_with_dagster_dev_the_schedule_tick_runs_and_the_sensor_fails_dead_runs(
+    connected_factory, tmp_path
+):
+    env_info, _ = connected_factory(days=4, meetings_per_day=20, long_transcript_entries=20000)
+    env = cli_env(tmp_path)
+    make_daily_import_due(env)
+    range_before_tick = materialize_command(
+        YESTERDAY - timedelta(days=3), YESTERDAY - timedelta(days=2)
+    )
+
+    # 1. A run is killed mid-write; then dagster dev starts and its daemon ticks daily_import.
+    killed, pid = kill_mid_write(env_info, range_before_tick, env, tmp_path / "killed.log")
+    killed_at = time.monotonic()
+    with (
+        dagster_dev(env, tmp_path / "dagster_dev.log"),
+        dg.DagsterInstance.from_config(env["DAGSTER_HOME"]) as instance,
+    ):
+        tick = wait_for_run(
+            instance,
+            killed_at + NEXT_RUN_BOUND_SECONDS,
+            {"dagster/schedule_name": "daily_import"},
+            tmp_path / "dagster_dev.log",
+        )
+        print(
+            f"the schedule tick's run finished {time.monotonic() - killed_at:.1f}s after the kill"
+        )
+        assert tick.status == dg.DagsterRunStatus.SUCCESS
+        wait_for_status(instance, killed.run_id, dg.DagsterRunStatus.FAILURE, killed_at + 90)
+        (message,) = failure_messages(instance, killed.run_id)
+        assert f"Run worker process {pid} is gone" in message
+
+        # 2. A run killed while dagster dev runs, with no run after it: the sensor fails it.
+        killed, pid = kill_mid_write(env_info, range_before_tick, env, tmp_path / "killed2.log")
+        killed_at = time.monotonic()
+        wait_for_status(instance, killed.run_id, dg.DagsterRunStatus.FAILURE, killed_at + 90)
+        print(f"the sensor marked the dead run failed {time.monotonic() - killed_at:.1f}s later")
+        (message,) = failure_messages(instance, killed.run_id)
+        assert f"Run worker process {pid} is gone" in message
+        assert "Marked failed by the sensor dead_run_workers" in message
+        assert instance.get_run_by_id(tick.run_id).status == dg.DagsterRunStatus.SUCCESS
