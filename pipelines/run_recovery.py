@@ -134,20 +134,27 @@ class ExecutorWithDeadRunCheck(dg.Executor):
     def execute(
         self, plan_context: PlanOrchestrationContext, execution_plan: ExecutionPlan
     ) -> Iterator[dg.DagsterEvent]:
-        run_id = plan_context.dagster_run.run_id
-        identity = record_this_worker(plan_context.instance, run_id)
-        if identity is not None:
-            plan_context.log.debug(
-                f"Run worker: process {identity.pid} on {identity.host} "
-                "(recorded in the run's meetsync/worker_* tags)"
-            )
-        noticed_by = f"run {run_id} as it started"
-        for dead in fail_runs_with_dead_workers(plan_context.instance, noticed_by):
-            plan_context.log.warning(
-                f"Marked run {dead.run_id} failed: its worker process {dead.pid} is gone "
-                f"({dead.reason})"
-            )
+        try:
+            record_and_check(plan_context)
+        except Exception as error:  # bookkeeping: it never fails the import itself
+            plan_context.log.warning(f"Dead-run check skipped: {error!r}")
         yield from self._inner.execute(plan_context, execution_plan)
+
+
+def record_and_check(plan_context: PlanOrchestrationContext) -> None:
+    """Record this run's worker, then fail the runs of this machine whose worker is gone."""
+    run_id = plan_context.dagster_run.run_id
+    identity = record_this_worker(plan_context.instance, run_id)
+    if identity is not None:
+        plan_context.log.debug(
+            f"Run worker: process {identity.pid} on {identity.host} "
+            "(recorded in the run's meetsync/worker_* tags)"
+        )
+    for dead in fail_runs_with_dead_workers(plan_context.instance, f"run {run_id} as it started"):
+        plan_context.log.warning(
+            f"Marked run {dead.run_id} failed: its worker process {dead.pid} is gone "
+            f"({dead.reason})"
+        )
 
 
 @dg.executor(
