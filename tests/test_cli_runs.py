@@ -14,8 +14,8 @@ import dagster as dg
 import duckdb
 import pytest
 
+from cli.backfill import materialize_command
 from emulator import FaultConfig
-from pipelines.backfill import materialize_command
 from tests.conftest import YESTERDAY
 from tests.pipeline_runs import PIPELINE_TABLES, snapshot
 

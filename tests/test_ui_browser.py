@@ -142,7 +142,7 @@ def saved_environ() -> Iterator[None]:
 
 @pytest.fixture
 def stack(tmp_path, saved_environ):
-    from pipelines.local_stack import start_local_stack
+    from cli.local_stack import start_local_stack
 
     running = start_local_stack(tmp_path, days=5, meetings_per_day=4)
     try:
@@ -337,7 +337,7 @@ def test_ui_lists_assets_and_materializes_a_partition(stack, dagster_dev, page, 
     expect(page.get_by_text("RUN_SUCCESS", exact=True).first).to_be_visible()
     page.screenshot(path=str(tmp_path / "run.png"))
 
-    with duckdb.connect(stack.env["MEETSYNC_DUCKDB_PATH"], read_only=True) as conn:
+    with duckdb.connect(str(stack.settings.duckdb_path), read_only=True) as conn:
         days = conn.execute(
             "SELECT partition_date, count(*) FROM calendar_events GROUP BY ALL"
         ).fetchall()
