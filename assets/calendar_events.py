@@ -8,8 +8,8 @@ import dagster as dg
 import pandas as pd
 from dagster_duckdb import DuckDBResource
 
+from assets.partitions import DUCKDB_POOL, TIMEZONE, daily_partitions
 from assets.warehouse import Column, Table, replace_slice
-from pipelines.partitions import DUCKDB_POOL, TIMEZONE, daily_partitions
 from resources.google_workspace import GoogleWorkspaceResource
 
 MEET_SOLUTION = "hangoutsMeet"
@@ -140,11 +140,7 @@ def events_frame(items: list[dict], zone: ZoneInfo, first_day: date, end_day: da
         row = event_row(item, zone)
         if row and first_day <= row["partition_date"] < end_day:
             rows[row["event_id"]] = row  # a duplicate across pages counts once
-    if not rows:
-        return CALENDAR_EVENTS.empty_frame()
-    frame = pd.DataFrame(list(rows.values()), columns=CALENDAR_EVENTS.column_names)
-    for column in ("start_time", "end_time"):
-        frame[column] = pd.to_datetime(frame[column], utc=True)
+    frame = CALENDAR_EVENTS.frame(list(rows.values()))
     return frame.sort_values(["start_time", "event_id"], ignore_index=True)
 
 

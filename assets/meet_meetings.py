@@ -5,8 +5,8 @@ import pandas as pd
 from dagster_duckdb import DuckDBResource
 
 from assets.calendar_events import calendar_events
+from assets.partitions import DUCKDB_POOL, daily_partitions
 from assets.warehouse import Column, Table, query_slice, replace_slice
-from pipelines.partitions import DUCKDB_POOL, daily_partitions
 
 MEET_MEETINGS = Table(
     "meet_meetings",

@@ -6,6 +6,7 @@ an edited model shows as changed in the UI.
 """
 
 import hashlib
+import importlib.resources
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,9 +14,10 @@ from pathlib import Path
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from pipelines.partitions import DUCKDB_POOL
+import dbt_like_sql
+from assets.partitions import DUCKDB_POOL
 
-MODELS_DIR = Path(__file__).resolve().parent.parent / "dbt_like_sql"
+MODELS_DIR = Path(str(importlib.resources.files(dbt_like_sql)))
 HEADER = re.compile(r"^--\s*(depends_on|description)\s*:\s*(.*)$")
 
 
@@ -47,8 +49,16 @@ def parse_model(path: Path) -> SqlModel:
     return SqlModel(path.stem, sql, deps, headers.get("description", ""))
 
 
+class NoModelsError(RuntimeError):
+    """The models folder holds no ``.sql`` file: a broken install, never a valid project."""
+
+
 def load_models(directory: Path = MODELS_DIR) -> list[SqlModel]:
-    return [parse_model(path) for path in sorted(directory.glob("*.sql"))]
+    """Every model in ``directory``; finding none is an error, not an empty project."""
+    models = [parse_model(path) for path in sorted(directory.glob("*.sql"))]
+    if not models:
+        raise NoModelsError(f"No SQL model (*.sql) in {directory}: is meetsync fully installed?")
+    return models
 
 
 def model_asset(model: SqlModel) -> dg.AssetsDefinition:

@@ -13,12 +13,15 @@ from assets.meet_transcripts import meet_transcripts  # noqa: E402
 from assets.sql_models import sql_model_assets  # noqa: E402
 from pipelines.jobs import import_meetings, recheck_transcripts  # noqa: E402
 from pipelines.resources import build_resources  # noqa: E402
-from pipelines.schedules import daily_import, late_transcripts  # noqa: E402
+from pipelines.schedules import daily_import, late_transcripts_schedule  # noqa: E402
+from resources.settings import Settings  # noqa: E402
+
+settings = Settings.from_env()
 
 defs = dg.Definitions(
     assets=[calendar_events, meet_meetings, meet_transcripts, *sql_model_assets],
     jobs=[import_meetings, recheck_transcripts],
-    schedules=[daily_import, late_transcripts],
-    resources=build_resources(),
+    schedules=[daily_import, late_transcripts_schedule(settings.recheck_days)],
+    resources=build_resources(settings),
     executor=dg.in_process_executor,
 )

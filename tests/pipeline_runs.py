@@ -26,12 +26,13 @@ def materialize_range(
     resources configured from the current environment."""
     from pipelines.definitions import defs
     from pipelines.resources import build_resources
+    from resources.settings import Settings
 
     assets = list(defs.assets or [])
     return dg.materialize(
         assets,
         selection=selection,
-        resources=build_resources(),
+        resources=build_resources(Settings.from_env()),
         instance=dg.DagsterInstance.ephemeral(),
         raise_on_error=raise_on_error,
         tags={

@@ -70,7 +70,7 @@ def test_expired_token_is_refreshed_and_refresh_token_kept(connected):
     store = TokenStore(settings.home)
     before = store.load()
     connected.emulator.expire_access_tokens()
-    credentials = load_credentials(store, settings.client_secret)
+    credentials = load_credentials(store, settings.client_secret, settings.endpoints.token_uri)
     client = GoogleApiClient(credentials, settings.endpoints)
     assert client.primary_calendar_id() == before.account_email  # 401, refresh, retry
     after = store.load()
@@ -84,7 +84,7 @@ def test_short_lived_tokens_refresh_before_expiry(connected):
     connected.emulator.token_lifetime_seconds = 1
     connected.emulator.expire_access_tokens()
     store = TokenStore(settings.home)
-    credentials = load_credentials(store, settings.client_secret)
+    credentials = load_credentials(store, settings.client_secret, settings.endpoints.token_uri)
     client = GoogleApiClient(credentials, settings.endpoints)
     for _ in range(3):
         client.primary_calendar_id()
@@ -97,7 +97,7 @@ def test_revoked_refresh_token_means_reconnect_required(connected, workspace):
     settings = Settings.from_env()
     connected.emulator.revoke_refresh_tokens()
     store = TokenStore(settings.home)
-    credentials = load_credentials(store, settings.client_secret)
+    credentials = load_credentials(store, settings.client_secret, settings.endpoints.token_uri)
     with pytest.raises(ReconnectRequiredError, match=RECONNECT_MESSAGE):
         GoogleApiClient(credentials, settings.endpoints).primary_calendar_id()
     status = connection_status(settings)

@@ -1,19 +1,19 @@
 """The one daily partitioning shared by assets, jobs and schedules.
 
 A partition is one calendar day in ``MEETSYNC_TIMEZONE`` (default UTC), starting at
-``MEETSYNC_START_DATE``.
+``MEETSYNC_START_DATE`` (both read by ``resources.settings``).
 """
 
 from __future__ import annotations
 
-import os
-
 import dagster as dg
 
-TIMEZONE = os.environ.get("MEETSYNC_TIMEZONE") or "UTC"
-START_DATE = os.environ.get("MEETSYNC_START_DATE") or "2025-01-01"
+from resources.settings import Settings
 
-daily_partitions = dg.DailyPartitionsDefinition(start_date=START_DATE, timezone=TIMEZONE)
+_settings = Settings.from_env()
+TIMEZONE = _settings.timezone
+
+daily_partitions = dg.DailyPartitionsDefinition(start_date=_settings.start_date, timezone=TIMEZONE)
 
 # Every asset that writes the DuckDB file takes a slot of this pool (limit 1 in dagster.yaml).
 DUCKDB_POOL = "duckdb_writer"
