@@ -14,7 +14,8 @@ USABLE_TRANSCRIPT_STATES = frozenset({"FILE_GENERATED", "ENDED"})
 class RecordTranscripts:
     """What Meet holds for one conference record: its transcripts, participants and the
     entries of every usable transcript. ``error`` is set when a fetch failed for good, and
-    ``unsupported`` when the Meet API refused the account altogether."""
+    ``unsupported`` when the Meet API refused the account altogether. ``requests`` counts
+    the Google requests these fetches took (retries included)."""
 
     record_name: str
     transcripts: list[dict] = field(default_factory=list)
@@ -22,13 +23,15 @@ class RecordTranscripts:
     entries: dict[str, list[dict]] = field(default_factory=dict)
     error: str | None = None
     unsupported: bool = False
+    requests: int = 0
 
 
 @dataclass
 class ConferenceLookup:
     """Everything Meet holds for one meeting code in one time window: its records, which
-    meeting instance each belongs to (``assigned``: event_id -> records), and the transcripts
-    of every assigned record."""
+    meeting instance each belongs to (``assigned``: event_id -> records, one key per meeting
+    asked about), the transcripts of every assigned record, and the Google requests the
+    record search took."""
 
     meeting_code: str
     window: tuple[datetime, datetime]
@@ -37,3 +40,4 @@ class ConferenceLookup:
     transcripts: dict[str, RecordTranscripts] = field(default_factory=dict)
     error: str | None = None
     unsupported: bool = False
+    requests: int = 0

@@ -5,6 +5,7 @@ worker pool: conference records by meeting code, then transcripts, participants 
 """
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 import dagster as dg
@@ -12,16 +13,47 @@ import duckdb
 import pandas as pd
 from dagster_duckdb import DuckDBResource
 
+from assets.fetch_progress import FetchProgress
 from assets.meet_checks import CHECKS, coverage_checks
-from assets.meet_fetch import fetch_conferences
+from assets.meet_fetch import ProgressCallback, fetch_conferences
 from assets.meet_frames import build_frames, meetings_of
 from assets.meet_meetings import meet_meetings
 from assets.meet_tables import CONFERENCE_RECORDS, TRANSCRIPT_ENTRIES, TRANSCRIPTS
+from assets.partition_metadata import (
+    days_label,
+    meet_numbers_by_day,
+    partition_days,
+    record_day_metadata,
+    requests_by_meeting,
+    row_counts_by_day,
+)
 from assets.partitions import DUCKDB_POOL, daily_partitions
 from assets.warehouse import Table, query_slice, replace_slices
+from resources.google_api import RequestUsage
 from resources.google_workspace import GoogleWorkspaceResource
 
 MEET_TABLES = (CONFERENCE_RECORDS, TRANSCRIPTS, TRANSCRIPT_ENTRIES)
+
+
+@dataclass(frozen=True)
+class FetchedMeet:
+    """A slice's conference_records, transcripts and transcript_entries rows, and the Google
+    requests made for each meeting (event_id -> requests)."""
+
+    frames: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]
+    requests: dict[str, float]
+
+    @property
+    def records(self) -> pd.DataFrame:
+        return self.frames[0]
+
+    @property
+    def transcripts(self) -> pd.DataFrame:
+        return self.frames[1]
+
+    @property
+    def entries(self) -> pd.DataFrame:
+        return self.frames[2]
 
 
 def _spec(table: Table, description: str) -> dg.AssetSpec:
@@ -72,23 +104,67 @@ def meet_transcripts(
     fetched concurrently and written in one transaction."""
     window = context.partition_time_window
     first_day, end_day = window.start.date(), window.end.date()
+    days = partition_days(context.partition_keys)
+    label = days_label(first_day, end_day)
     with duckdb.get_connection() as conn:
         meetings = query_slice(conn, "meet_meetings_of_slice", first_day, end_day)
-    frames = fetch_meet_frames(google, meetings, datetime.now(UTC))
+    context.log.info("Meet fetch %s: %d meetings in the slice", label, len(meetings))
+    progress = FetchProgress(label)
+    started = google.usage()
+    fetched = fetch_meet(
+        google, meetings, datetime.now(UTC), progress_logger(context, google, progress, started)
+    )
+    spent = google.usage().since(started)
+    context.log.info(progress.summary(spent.requests, spent.retries, spent.rate_limit_waits))
     with duckdb.get_connection() as conn:
-        counts = write_meet_slices(conn, first_day, end_day, frames)
-    calls = google.request_counts()
-    context.log.info("Google calls: %s", calls)
+        write_meet_slices(conn, first_day, end_day, fetched.frames)
+    record_meet_day_metadata(context, days, fetched)
     for table in MEET_TABLES:
         yield dg.MaterializeResult(
             asset_key=table.name,
-            metadata={
-                "dagster/row_count": counts[table.name],
-                "google_requests": sum(calls.values()),
-            },
+            metadata={"fetched_range": label, "range_google_requests": spent.requests},
         )
-    records, transcripts, _ = frames
-    yield from coverage_checks(records, transcripts)
+    yield from coverage_checks(fetched.records, fetched.transcripts)
+
+
+def record_meet_day_metadata(
+    context: dg.AssetExecutionContext, days: list[date], fetched: FetchedMeet
+) -> None:
+    """Each day's Meet numbers, with each table's own row count, on that day's partition."""
+    day_numbers = meet_numbers_by_day(days, fetched.transcripts, fetched.entries, fetched.requests)
+    for table, frame in zip(MEET_TABLES, fetched.frames, strict=True):
+        rows = row_counts_by_day(days, frame)
+        record_day_metadata(
+            context, table.name, {day: {**day_numbers[day], **rows[day]} for day in days}
+        )
+
+
+def progress_logger(
+    context: dg.AssetExecutionContext,
+    google: GoogleWorkspaceResource,
+    progress: FetchProgress,
+    started: RequestUsage,
+) -> ProgressCallback:
+    """What the fetch calls as meetings get done: a run log line whenever one is due."""
+
+    def report(done: int, total: int) -> None:
+        progress.update(done, total)
+        if progress.due():
+            spent = google.usage().since(started)
+            context.log.info(progress.line(spent.requests, spent.retries, spent.rate_limit_waits))
+
+    return report
+
+
+def fetch_meet(
+    google: GoogleWorkspaceResource,
+    meetings: pd.DataFrame,
+    now: datetime,
+    on_progress: ProgressCallback | None = None,
+) -> FetchedMeet:
+    """Ask Meet about a slice's meetings: the rows that result, and what each meeting cost."""
+    lookups = fetch_conferences(google, meetings_of(meetings), now, on_progress)
+    return FetchedMeet(build_frames(meetings, lookups, now), requests_by_meeting(lookups))
 
 
 def fetch_meet_frames(
@@ -96,8 +172,7 @@ def fetch_meet_frames(
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Ask Meet about a slice's meetings; the conference_records, transcripts and
     transcript_entries rows that result."""
-    lookups = fetch_conferences(google, meetings_of(meetings), now)
-    return build_frames(meetings, lookups, now)
+    return fetch_meet(google, meetings, now).frames
 
 
 def write_meet_slices(

@@ -12,7 +12,7 @@ import dagster as dg
 from pydantic import Field, PrivateAttr
 
 from resources.credentials import load_credentials
-from resources.google_api import GoogleApiClient
+from resources.google_api import GoogleApiClient, RequestUsage
 from resources.retry import RetryPolicy
 from resources.settings import (
     DEFAULT_HOME,
@@ -105,3 +105,12 @@ class GoogleWorkspaceResource(dg.ConfigurableResource):
     def request_counts(self) -> dict[str, int]:
         """Google calls made so far by this run, per API method."""
         return dict(self.client.calls)
+
+    def usage(self) -> RequestUsage:
+        """Requests, retries and rate-limit waits of this run so far."""
+        return self.client.usage()
+
+    def requests_by_this_thread(self) -> int:
+        """Google calls made so far from the calling thread (for attributing requests to the
+        meeting or day a piece of work was for)."""
+        return self.client.requests_by_this_thread()

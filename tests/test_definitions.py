@@ -70,11 +70,11 @@ def test_schedule_crons():
 
 
 def test_asset_checks():
-    checks = {
-        (key.asset_key.to_user_string(), key.name)
-        for key in defs.resolve_asset_graph().asset_check_keys
-    }
+    graph = defs.resolve_asset_graph()
+    checks = {(key.asset_key.to_user_string(), key.name) for key in graph.asset_check_keys}
     assert checks == EXPECTED_CHECKS
+    for key in graph.asset_check_keys:
+        assert graph.get_check_spec(key).description, key.name
 
 
 def test_every_asset_is_documented_owned_grouped_and_single_run():
@@ -89,8 +89,10 @@ def test_every_asset_is_documented_owned_grouped_and_single_run():
         assert node.backfill_policy == dg.BackfillPolicy.single_run(), name
         assert node.pools == {"duckdb_writer"}, name
         assert (node.partitions_def is not None) == (name in PARTITIONED), name
-        if name in PARTITIONED:
-            assert "dagster/column_schema" in node.metadata, name
+        schema = node.metadata.get("dagster/column_schema")
+        assert schema is not None and schema.columns, name
+        undescribed = [column.name for column in schema.columns if not column.description]
+        assert not undescribed, (name, undescribed)
 
 
 def evaluate(schedule_name: str, tick: datetime, database: Path | None = None):
