@@ -85,7 +85,14 @@ def test_assets_import_neither_the_code_location_nor_the_command_line():
 
 def test_pure_logic_imports_no_resource():
     found = modules()
-    for name in ("assets.record_matching", "assets.transcript_assembly", "assets.meet_frames"):
+    pure = (
+        "assets.record_matching",
+        "assets.transcript_assembly",
+        "assets.meet_frames",
+        "assets.partition_metadata",
+        "assets.fetch_progress",
+    )
+    for name in pure:
         imports = imported_modules(found[name], set(found))
         assert not {m for m in imports if m.startswith("resources")}, name
 
