@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml constraints.txt
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/python -m pipelines.demo
+	$(BIN)/python -m cli.demo
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 -q
@@ -27,7 +27,7 @@ lint: $(STAMP)
 	$(BIN)/sqlfluff lint dbt_like_sql assets/sql
 
 ui: $(STAMP)
-	$(BIN)/python -m pipelines.ui
+	$(BIN)/python -m cli.ui
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run

@@ -8,8 +8,14 @@ import dagster as dg
 import pandas as pd
 from dagster_duckdb import DuckDBResource
 
+from assets.partition_metadata import (
+    calendar_numbers_by_day,
+    days_label,
+    partition_days,
+    record_day_metadata,
+)
+from assets.partitions import TIMEZONE, daily_partitions
 from assets.warehouse import Column, Table, replace_slice
-from pipelines.partitions import TIMEZONE, daily_partitions
 from resources.google_workspace import GoogleWorkspaceResource
 
 MEET_SOLUTION = "hangoutsMeet"
@@ -140,11 +146,7 @@ def events_frame(items: list[dict], zone: ZoneInfo, first_day: date, end_day: da
         row = event_row(item, zone)
         if row and first_day <= row["partition_date"] < end_day:
             rows[row["event_id"]] = row  # a duplicate across pages counts once
-    if not rows:
-        return CALENDAR_EVENTS.empty_frame()
-    frame = pd.DataFrame(list(rows.values()), columns=CALENDAR_EVENTS.column_names)
-    for column in ("start_time", "end_time"):
-        frame[column] = pd.to_datetime(frame[column], utc=True)
+    frame = CALENDAR_EVENTS.frame(list(rows.values()))
     return frame.sort_values(["start_time", "event_id"], ignore_index=True)
 
 
@@ -174,17 +176,31 @@ def calendar_events(
 ) -> dg.MaterializeResult:
     """Every event on the connected account's primary calendar that starts on the partition's
     day (in MEETSYNC_TIMEZONE): recurring series expanded into instances, cancelled events
-    left out. An event that crosses midnight belongs to the day it starts on."""
+    left out. An event that crosses midnight belongs to the day it starts on.
+
+    Each partition's materialization carries its own numbers: events stored, Meet events,
+    and its equal share of the Calendar requests the run's one listing of the range took."""
     window = context.partition_time_window
     first_day, end_day = window.start.date(), window.end.date()
+    before = google.requests_by_this_thread()
     frame, items = fetch_events_frame(google, window.start, window.end)
+    requests = google.requests_by_this_thread() - before
     with duckdb.get_connection() as conn:
         written = replace_slice(conn, CALENDAR_EVENTS, frame, first_day, end_day)
-    context.log.info("Stored %d of %d events overlapping %s", written, items, window)
+    days = days_label(first_day, end_day)
+    context.log.info("Stored %d of %d events overlapping %s", written, items, days)
+    meet_events = frame[frame["conference_solution"] == MEET_SOLUTION]
+    record_day_metadata(
+        context,
+        "calendar_events",
+        calendar_numbers_by_day(
+            partition_days(context.partition_keys), frame, meet_events, requests
+        ),
+    )
     return dg.MaterializeResult(
         metadata={
-            "dagster/row_count": written,
-            "events_returned_by_google": items,
-            "meet_events": int((frame["conference_solution"] == MEET_SOLUTION).sum()),
+            "fetched_range": days,
+            "range_google_requests": requests,
+            "range_events_returned_by_google": items,
         }
     )

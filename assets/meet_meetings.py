@@ -5,8 +5,9 @@ import pandas as pd
 from dagster_duckdb import DuckDBResource
 
 from assets.calendar_events import calendar_events
+from assets.partition_metadata import partition_days, record_day_metadata, row_counts_by_day
+from assets.partitions import daily_partitions
 from assets.warehouse import Column, Table, query_slice, replace_slice
-from pipelines.partitions import daily_partitions
 
 MEET_MEETINGS = Table(
     "meet_meetings",
@@ -26,7 +27,11 @@ MEET_MEETINGS = Table(
 
 CHECKS = [
     dg.AssetCheckSpec("unique_event_ids", asset="meet_meetings", description="One row a meeting"),
-    dg.AssetCheckSpec("end_not_before_start", asset="meet_meetings"),
+    dg.AssetCheckSpec(
+        "end_not_before_start",
+        asset="meet_meetings",
+        description="No meeting ends before it starts",
+    ),
     dg.AssetCheckSpec(
         "has_conference_id", asset="meet_meetings", description="Every Meet meeting has a code"
     ),
@@ -77,7 +82,7 @@ def meet_meetings(
     first_day, end_day = window.start.date(), window.end.date()
     with duckdb.get_connection() as conn:
         frame = query_slice(conn, "meet_meetings_slice", first_day, end_day)
-        written = replace_slice(conn, MEET_MEETINGS, frame, first_day, end_day)
-    return dg.MaterializeResult(
-        metadata={"dagster/row_count": written}, check_results=meeting_checks(frame)
-    )
+        replace_slice(conn, MEET_MEETINGS, frame, first_day, end_day)
+    days = partition_days(context.partition_keys)
+    record_day_metadata(context, "meet_meetings", row_counts_by_day(days, frame))
+    return dg.MaterializeResult(check_results=meeting_checks(frame))

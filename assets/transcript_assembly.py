@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from assets.conference_data import USABLE_TRANSCRIPT_STATES, RecordTranscripts
 from assets.record_matching import parse_google_time
-from resources.google_workspace import RecordTranscripts
 
 UNKNOWN_SPEAKER = "Unknown speaker"
 MEET_RETENTION = timedelta(days=30)
@@ -127,7 +127,7 @@ def assemble(
     entries = sorted(unique.values(), key=_time_order)
     if "STARTED" in states or (ongoing and not transcripts):
         status = PENDING
-    elif states & {"FILE_GENERATED", "ENDED"}:
+    elif states & USABLE_TRANSCRIPT_STATES:
         status = AVAILABLE
     elif transcripts:
         status = PENDING  # an unknown state: not usable yet

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import dagster as dg
@@ -56,14 +58,63 @@ class Table:
     def empty_frame(self) -> pd.DataFrame:
         return pd.DataFrame({name: pd.Series([], dtype=object) for name in self.column_names})
 
+    def frame(self, rows: list[dict]) -> pd.DataFrame:
+        """Rows (dicts by column name) as a frame of this table, timestamps in UTC."""
+        if not rows:
+            return self.empty_frame()
+        frame = pd.DataFrame(rows, columns=self.column_names)
+        for column in self.columns:
+            if column.type == "TIMESTAMPTZ":
+                frame[column.name] = pd.to_datetime(frame[column.name], utc=True)
+        return frame
+
 
 def _ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def partition_dates(start: datetime, end: datetime) -> tuple[date, date]:
-    """The [first, last) partition dates of a partition time window."""
-    return start.date(), end.date()
+@contextmanager
+def transaction(conn: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """One DuckDB transaction: committed if the block finishes, rolled back otherwise."""
+    conn.execute("BEGIN TRANSACTION")
+    try:
+        yield
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+def replace_slices(
+    conn: duckdb.DuckDBPyConnection,
+    slices: Sequence[tuple[Table, pd.DataFrame]],
+    first_day: date,
+    end_day: date,
+) -> dict[str, int]:
+    """Replace the rows of partitions [first_day, end_day) of each table with its frame, all
+    in one transaction; the rows written per table.
+
+    A run killed at any point leaves every table's old slice or every table's new one, never a
+    mix. Rows are inserted by column name, so a table with extra (newer) columns accepts them.
+    """
+    rows = [(table, _slice_rows(table, frame, first_day, end_day)) for table, frame in slices]
+    with transaction(conn):
+        for table, frame in rows:
+            table.ensure(conn)
+            conn.execute(
+                f"DELETE FROM {_ident(table.name)} "
+                "WHERE partition_date >= ? AND partition_date < ?",
+                [first_day, end_day],
+            )
+            if len(frame):
+                conn.register("incoming_rows", frame)
+                try:
+                    conn.execute(
+                        f"INSERT INTO {_ident(table.name)} BY NAME SELECT * FROM incoming_rows"
+                    )
+                finally:
+                    conn.unregister("incoming_rows")
+    return {table.name: len(frame) for table, frame in rows}
 
 
 def replace_slice(
@@ -72,14 +123,13 @@ def replace_slice(
     frame: pd.DataFrame,
     first_day: date,
     end_day: date,
-    own_transaction: bool = True,
 ) -> int:
-    """Replace the rows of partitions [first_day, end_day) with ``frame`` in one transaction.
+    """``replace_slices`` for one table; the rows written."""
+    return replace_slices(conn, [(table, frame)], first_day, end_day)[table.name]
 
-    A run killed at any point leaves the old slice or the new one, never a mix. With
-    ``own_transaction=False`` the caller holds the transaction (several tables at once). Rows are
-    inserted by column name, so a table with extra (newer) columns still accepts them.
-    """
+
+def _slice_rows(table: Table, frame: pd.DataFrame, first_day: date, end_day: date) -> pd.DataFrame:
+    """The frame's columns of ``table``, after checking every row is inside the slice."""
     missing = set(table.column_names) - set(frame.columns)
     if missing:
         raise ValueError(f"{table.name}: frame lacks columns {sorted(missing)}")
@@ -87,30 +137,7 @@ def replace_slice(
     outside = frame[(days < pd.Timestamp(first_day)) | (days >= pd.Timestamp(end_day))]
     if len(outside):
         raise ValueError(f"{table.name}: {len(outside)} rows fall outside the partitions written")
-    rows = frame[table.column_names]
-    if own_transaction:
-        conn.execute("BEGIN TRANSACTION")
-    try:
-        table.ensure(conn)
-        conn.execute(
-            f"DELETE FROM {_ident(table.name)} WHERE partition_date >= ? AND partition_date < ?",
-            [first_day, end_day],
-        )
-        if len(rows):
-            conn.register("incoming_rows", rows)
-            try:
-                conn.execute(
-                    f"INSERT INTO {_ident(table.name)} BY NAME SELECT * FROM incoming_rows"
-                )
-            finally:
-                conn.unregister("incoming_rows")
-        if own_transaction:
-            conn.execute("COMMIT")
-    except BaseException:
-        if own_transaction:
-            conn.execute("ROLLBACK")
-        raise
-    return len(rows)
+    return frame[table.column_names]
 
 
 def read_sql(name: str) -> str:
@@ -122,10 +149,3 @@ def query_slice(
 ) -> pd.DataFrame:
     """Run ``assets/sql/<sql_name>.sql`` with the slice bounds bound as $first_day/$end_day."""
     return conn.execute(read_sql(sql_name), {"first_day": first_day, "end_day": end_day}).df()
-
-
-def table_exists(conn: duckdb.DuckDBPyConnection, name: str) -> bool:
-    found = conn.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
-    ).fetchone()
-    return bool(found and found[0])

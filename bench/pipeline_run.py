@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from pipelines.backfill import materialize_command
+from cli.backfill import materialize_command
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 POLL_SECONDS = 0.02

@@ -4,7 +4,7 @@
 
 1. Starts the Google Workspace emulator (30 days x 40 meetings a weekday, realistic transcripts,
    30 ms latency on every request) and connects through the real OAuth consent flow
-   (pipelines.local_stack), with the request-rate limiter off (MEETSYNC_*_QPM=0).
+   (cli.local_stack), with the request-rate limiter off (MEETSYNC_*_QPM=0).
 2. Imports the 30 days as ONE run with the Dagster CLI (`dagster asset materialize -m
    pipelines.definitions --select '*' --partition-range A...B`) in a child process, timed, its
    memory watched, every Google request recorded by the emulator.
@@ -116,7 +116,7 @@ def measure_import(stack, requests: RequestLog, first, last, name: str) -> Impor
         raise SystemExit(f"request log {dict(logged)} disagrees with the emulator's {counts}")
     with contextlib.suppress(Exception):
         add_dagster_timings(run)
-    with duckdb.connect(stack.env["MEETSYNC_DUCKDB_PATH"], read_only=True) as conn:
+    with duckdb.connect(str(stack.settings.duckdb_path), read_only=True) as conn:
         where = "partition_date BETWEEN ? AND ?"
         rows = conn.execute(
             "SELECT event_id, conference_id, transcript_status, entry_count FROM transcripts "
@@ -167,8 +167,8 @@ def run_baseline(stack, requests: RequestLog, first, last, subset_first, days: i
     """The baseline over the subset, then (if ``days`` asks for more) the days before it;
     the two sequential runs add up to the whole range."""
     connection = stack.connection
-    secret = stack.env["GOOGLE_CLIENT_SECRET"]
-    baseline = SequentialBaseline(connection, secret, stack.env["GOOGLE_API_ENDPOINT"])
+    secret, endpoint = stack.settings.client_secret, stack.settings.api_endpoint
+    baseline = SequentialBaseline(connection, secret, endpoint)
     requests.clear()
     subset = baseline.run(subset_first, last)
     log(f"  baseline, last {SUBSET_DAYS} days: {subset.seconds:.1f}s, {subset.meetings} meetings")
@@ -212,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
     load_at_start = "{:.2f}, {:.2f}, {:.2f}".format(*os.getloadavg())
     os.environ["MEETSYNC_CALENDAR_QPM"] = os.environ["MEETSYNC_MEET_QPM"] = "0"
 
-    from pipelines.local_stack import start_local_stack
+    from cli.local_stack import start_local_stack
 
     with tempfile.TemporaryDirectory(prefix="meetsync-bench-") as tmp:
         log(
@@ -492,7 +492,7 @@ def _markdown(args, full, b_counts, b_label, writes, box, rows, checks, summary)
 
 ## How it is measured
 
-- **Setup**: `pipelines.local_stack.start_local_stack` starts the bundled emulator on
+- **Setup**: `cli.local_stack.start_local_stack` starts the bundled emulator on
   `generate_workspace(seed={SEED}, end_date=yesterday, days={DAYS},
   meetings_per_day={MEETINGS_PER_DAY}, now=now)` (weekends get a fifth of the meetings;
   transcripts of 5-40 entries, one of 2,000) with `FaultConfig(latency_seconds={LATENCY})`, and

@@ -1,10 +1,20 @@
 -- depends_on: meetings
 -- description: Per day: meetings, hours, attendees and meetings per transcript status.
--- meeting_hours sums scheduled durations. attendees sums the meetings' attendee counts;
--- distinct_attendees counts distinct (case-insensitive) emails that day. with_transcript ...
--- failed count meetings by transcript_status ('available' = with_transcript); not_fetched counts
--- meetings whose transcripts were not imported yet, so the status columns add up to meetings.
--- transcript_coverage = with_transcript / meetings, rounded to 3. Days without meetings are absent.
+-- The status columns add up to meetings. Days without meetings are absent.
+-- column: partition_date: The day (the meetings' partition)
+-- column: meetings: Meet meetings that day
+-- column: meeting_hours: Sum of the meetings' scheduled durations, in hours (2 decimals)
+-- column: attendees: Sum of the meetings' attendee counts (one person in two meetings counts 2)
+-- column: distinct_attendees: Distinct attendee emails that day (case-insensitive)
+-- column: with_transcript: Meetings with transcript_status 'available'
+-- column: pending: Meetings whose transcript Meet is still generating
+-- column: no_transcript: Meetings that took place without a transcript
+-- column: no_conference: Meetings Meet holds no conference record for (nobody joined yet)
+-- column: expired: Meetings older than Meet keeps conference records
+-- column: unsupported: Meetings the Meet API refused to report on (e.g. personal accounts)
+-- column: failed: Meetings whose Meet requests failed for good
+-- column: not_fetched: Meetings whose transcripts were not imported yet
+-- column: transcript_coverage: with_transcript / meetings, rounded to 3 decimals
 CREATE OR REPLACE VIEW daily_meeting_stats AS
 WITH per_day AS (
     SELECT

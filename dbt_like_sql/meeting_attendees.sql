@@ -1,9 +1,10 @@
 -- depends_on: meet_meetings
 -- description: One row per Meet meeting and attendee, with the attendee's domain and is_internal.
--- attendee_domain is the lower-cased part of the email after its last '@' (NULL if it has none).
 -- The internal domain is the connected account's (account_email), or for rows imported before
--- that column existed, the organizer's: is_internal is true when the attendee's domain equals
--- it, NULL when either domain is unknown. Meetings without attendees have no rows here.
+-- that column existed, the organizer's. Meetings without attendees have no rows here.
+-- column: attendee_email: One attendee's email, as the calendar event lists it
+-- column: attendee_domain: Lower-cased part of the email after its last '@'; NULL if none
+-- column: is_internal: attendee_domain equals the internal domain; NULL if either is unknown
 CREATE OR REPLACE VIEW meeting_attendees AS
 WITH attendee AS (
     SELECT

@@ -2,9 +2,15 @@
 -- description: Per partner (external) domain: meetings, hours, first/last, transcript coverage.
 -- A partner domain is an attendee domain other than the connected account's domain
 -- (meeting_attendees.is_internal = false). A meeting counts once per partner domain however
--- many of its attendees come from it. meeting_hours sums scheduled durations; first_meeting
--- and last_meeting are start times; meetings_with_transcript have status 'available';
--- attendees counts distinct (case-insensitive) emails of that domain.
+-- many of its attendees come from it.
+-- column: partner_domain: An external attendee domain (lower-cased)
+-- column: meetings: Meetings with at least one attendee from the domain
+-- column: meeting_hours: Sum of those meetings' scheduled durations, in hours (2 decimals)
+-- column: first_meeting: Start of the domain's earliest meeting
+-- column: last_meeting: Start of the domain's latest meeting
+-- column: meetings_with_transcript: Those meetings with transcript_status 'available'
+-- column: transcript_coverage: meetings_with_transcript / meetings, rounded to 3 decimals
+-- column: attendees: Distinct emails of the domain across its meetings (case-insensitive)
 CREATE OR REPLACE VIEW partner_meeting_summary AS
 WITH partner_attendee AS (
     SELECT

@@ -1,10 +1,10 @@
 -- depends_on: transcript_entries
 -- description: Per meeting and speaker: utterances, words and seconds spoken, and their share.
--- words counts whitespace-separated tokens of the entries' text. seconds_spoken sums
--- end_time - start_time of the speaker's entries (entries without times count 0).
--- share_of_meeting_seconds is seconds_spoken over all speakers' seconds in that meeting
--- (0..1, rounded to 3; NULL when nobody's entries have durations). Speakers are display
--- names, so every unresolved participant is one 'Unknown speaker'.
+-- Speakers are display names, so every unresolved participant is one 'Unknown speaker'.
+-- column: utterances: Transcript entries of the speaker in the meeting
+-- column: words: Whitespace-separated tokens of those entries' text
+-- column: seconds_spoken: Sum of end_time - start_time of those entries (no times count 0)
+-- column: share_of_meeting_seconds: seconds_spoken over all speakers' in the meeting (0..1, 3 dp)
 CREATE OR REPLACE VIEW speaker_talk_time AS
 WITH per_speaker AS (
     SELECT

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
+from emulator.account import Workspace
 from emulator.errors import bad_request, calendar_error, invalid_value, not_found
 from emulator.paging import InvalidPageToken, page
 from emulator.params import Params, flag, one, page_size
 from emulator.timefmt import calendar_datetime, calendar_stamp, day_start, parse_rfc3339, zone
-from emulator.workspace import Workspace
 
 DEFAULT_MAX_RESULTS = 250
 MAX_RESULTS_CAP = 2500

@@ -1,8 +1,9 @@
 """Deterministic generation of a realistic workspace with every edge case the importer meets.
 
-:func:`build_workspace` lays out ``days`` days of meetings: regular meetings with random variety,
-two recurring series, and one designated meeting per scenario (see ``SCENARIOS``), spread over
-the most recent fortnight so they stay within Meet's 30-day retention.
+:func:`build_workspace` lays out ``days`` days of meetings (see :class:`WorkspaceParams`): regular
+meetings with random variety, two recurring series, and one designated meeting per scenario (see
+``SCENARIO_APPLIERS``), spread over the most recent fortnight so they stay within Meet's 30-day
+retention.
 """
 
 from __future__ import annotations
@@ -13,12 +14,29 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 
 from emulator import corpus, ids
+from emulator.account import Workspace, meet_code_of
 from emulator.builders import EventSpec, Person, build_event, meet_conference, zoom_conference
 from emulator.timefmt import zone
-from emulator.workspace import Workspace, meet_code_of
 
 DURATIONS = (15, 25, 30, 30, 45, 50, 60, 60, 90)
 SCENARIO_DAYS = 14
+
+
+@dataclass(frozen=True, kw_only=True)
+class WorkspaceParams:
+    """Everything a generated workspace depends on: the same parameters give the same workspace."""
+
+    seed: int = 7
+    end_date: date  # the last generated day
+    days: int = 14
+    meetings_per_day: int = 10  # on weekdays; a fifth of it on weekends
+    timezone: str = "UTC"  # the calendar's IANA time zone
+    now: datetime  # the account's present: decides which conference records have expired
+    long_transcript_entries: int = 2000  # entries of the ``long_transcript`` meeting
+
+    def __post_init__(self) -> None:
+        if self.days < 1 or self.meetings_per_day < 0:
+            raise ValueError("days must be >= 1 and meetings_per_day >= 0")
 
 
 @dataclass
@@ -49,31 +67,23 @@ class Plan:
 
 
 class Generator:
-    """Builds a :class:`Workspace` from a seed; one instance per workspace."""
+    """Builds the :class:`Workspace` one :class:`WorkspaceParams` describes; one per workspace."""
 
-    def __init__(
-        self,
-        seed: int,
-        end_date: date,
-        days: int,
-        meetings_per_day: int,
-        timezone: str,
-        now: datetime,
-        long_transcript_entries: int,
-    ) -> None:
-        self.rng = random.Random(seed)
-        self.tz: tzinfo = zone(timezone)
-        self.days = [end_date - timedelta(days=days - 1 - i) for i in range(days)]
-        self.meetings_per_day = meetings_per_day
-        self.long_entries = long_transcript_entries
+    def __init__(self, params: WorkspaceParams) -> None:
+        self.params = params
+        self.rng = random.Random(params.seed)
+        self.tz: tzinfo = zone(params.timezone)
+        end, count = params.end_date, params.days
+        self.days = [end - timedelta(days=count - 1 - i) for i in range(count)]
         email = f"{corpus.ACCOUNT[0]}@{corpus.INTERNAL_DOMAIN}"
         self.ws = Workspace(
             account_email=email,
             account_name=corpus.ACCOUNT[1],
-            calendar_timezone=timezone,
-            now=now,
-            seed=seed,
-            rng=random.Random(seed * 7919 + 1),
+            calendar_timezone=params.timezone,
+            now=params.now,
+            scenarios={name: [] for name in SCENARIOS},
+            seed=params.seed,
+            rng=random.Random(params.seed * 7919 + 1),
         )
         self.me = Person(email, corpus.ACCOUNT[1])
         self.user_ids: dict[str, str] = {}
@@ -91,7 +101,8 @@ class Generator:
         recurring = self._recurring_plans()
         for day in self.days:
             fixed = placed.get(day, []) + recurring.get(day, [])
-            target = self.meetings_per_day if day.weekday() < 5 else self.meetings_per_day // 5
+            per_day = self.params.meetings_per_day
+            target = per_day if day.weekday() < 5 else per_day // 5
             regular = max(target - len(fixed), 0 if fixed else 1)
             plans = fixed + [self._regular(day) for _ in range(regular)]
             for plan in sorted(plans, key=_plan_sort_key):
@@ -153,7 +164,10 @@ class Generator:
     def _scenario_plans(self) -> dict[date, list[Plan]]:
         recent = self.days[-SCENARIO_DAYS:]
         placed: dict[date, list[Plan]] = {}
-        for index, (name, apply) in enumerate(SCENARIO_APPLIERS.items()):
+        designated = [
+            (name, apply) for name, apply in SCENARIO_APPLIERS.items() if apply is not None
+        ]
+        for index, (name, apply) in enumerate(designated):
             day = recent[-1 - (index % len(recent))]
             plan = self._regular_plain(day)
             apply(plan, self)
@@ -452,7 +466,7 @@ def _long(plan: Plan, gen: Generator) -> None:
     plan.start = plan.start.replace(hour=13, minute=0)
     plan.end = plan.start + timedelta(hours=2)
     plan.summary = "All-hands: H2 strategy"
-    plan.entry_count = gen.long_entries
+    plan.entry_count = gen.params.long_transcript_entries
 
 
 def _orphan(plan: Plan, gen: Generator) -> None:
@@ -465,7 +479,11 @@ RANDOM_VARIETY = (
     ("no_transcript", _no_transcript),
 )
 
-SCENARIO_APPLIERS: dict[str, Callable[[Plan, Generator], None]] = {
+# Every scenario the generator tags, in the order ``Workspace.scenarios`` lists them. Each one with
+# an applier gets a designated meeting; "recurring" tags the instances of the two series, and
+# "expired" the Meet events whose every conference record Meet has deleted by ``now``.
+SCENARIO_APPLIERS: dict[str, Callable[[Plan, Generator], None] | None] = {
+    "recurring": None,
     "early_start": _early_start,
     "overrun": _overrun,
     "two_records": _two_records,
@@ -482,23 +500,12 @@ SCENARIO_APPLIERS: dict[str, Callable[[Plan, Generator], None]] = {
     "phone_participant": _phone,
     "non_ascii": _non_ascii,
     "long_transcript": _long,
+    "expired": None,
     "entry_without_participant": _orphan,
 }
+SCENARIOS = tuple(SCENARIO_APPLIERS)
 
 
-def build_workspace(
-    seed: int,
-    end_date: date,
-    days: int,
-    meetings_per_day: int,
-    timezone: str,
-    now: datetime,
-    long_transcript_entries: int,
-) -> Workspace:
-    """Generate a workspace; see :func:`emulator.workspace.generate_workspace`."""
-    if days < 1 or meetings_per_day < 0:
-        raise ValueError("days must be >= 1 and meetings_per_day >= 0")
-    generator = Generator(
-        seed, end_date, days, meetings_per_day, timezone, now, long_transcript_entries
-    )
-    return generator.run()
+def build_workspace(params: WorkspaceParams) -> Workspace:
+    """The workspace ``params`` describe: the one place a workspace is generated."""
+    return Generator(params).run()

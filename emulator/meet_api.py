@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from emulator.account import Workspace, record_expired
 from emulator.errors import ApiError, meet_error, not_found
 from emulator.paging import InvalidPageToken, page
 from emulator.params import Params, one, page_size
 from emulator.timefmt import parse_rfc3339
-from emulator.workspace import Workspace, record_expired
 
 _EPOCH = datetime.min.replace(tzinfo=UTC)
 _TERM = re.compile(

@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import parse_qs, unquote_plus, urlsplit
 
 from emulator import calendar_api, meet_api
+from emulator.account import Workspace
 from emulator.errors import (
     ApiError,
     bad_request,
@@ -34,7 +35,6 @@ from emulator.oauth import LOOPBACK_HOSTS, OAuthServer
 from emulator.params import Params, one
 from emulator.reply import Reply
 from emulator.routes import SCOPE_PREFIX, Route, api_of_path, match, required_scopes
-from emulator.workspace import Workspace
 
 DEFAULT_CLIENTS = {"meetsync-local.apps.googleusercontent.com": "meetsync-local-secret"}
 PERMISSION_DENIED = "The caller does not have permission"

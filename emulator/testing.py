@@ -19,23 +19,20 @@ MEET_SCOPE = "https://www.googleapis.com/auth/meetings.space.readonly"
 
 def calendar_service(url: str, token: str) -> Resource:
     """A Calendar v3 client pointed at the emulator at ``url``."""
-    return build(
-        "calendar",
-        "v3",
-        credentials=Credentials(token),
-        client_options={"api_endpoint": f"{url}/calendar/v3/"},
-        static_discovery=True,
-        cache_discovery=False,
-    )
+    return _discovery_client("calendar", "v3", f"{url}/calendar/v3/", token)
 
 
 def meet_service(url: str, token: str) -> Resource:
     """A Meet v2 client pointed at the emulator at ``url``."""
+    return _discovery_client("meet", "v2", f"{url}/", token)
+
+
+def _discovery_client(api: str, version: str, endpoint: str, token: str) -> Resource:
     return build(
-        "meet",
-        "v2",
+        api,
+        version,
         credentials=Credentials(token),
-        client_options={"api_endpoint": f"{url}/"},
+        client_options={"api_endpoint": endpoint},
         static_discovery=True,
         cache_discovery=False,
     )

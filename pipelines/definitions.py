@@ -1,4 +1,4 @@
-"""The meetsync code location: assets, checks, jobs, schedules and resources."""
+"""The meetsync code location: assets, checks, jobs, schedules, sensors and resources."""
 
 import warnings
 
@@ -11,19 +11,20 @@ from assets.calendar_events import calendar_events  # noqa: E402
 from assets.meet_meetings import meet_meetings  # noqa: E402
 from assets.meet_transcripts import meet_transcripts  # noqa: E402
 from assets.sql_models import sql_model_assets  # noqa: E402
+from pipelines.executors import in_process_executor_with_dead_run_check  # noqa: E402
 from pipelines.jobs import import_meetings, recheck_transcripts  # noqa: E402
 from pipelines.resources import build_resources  # noqa: E402
-from pipelines.run_recovery import (  # noqa: E402
-    dead_run_workers,
-    in_process_executor_with_dead_run_check,
-)
-from pipelines.schedules import daily_import, late_transcripts  # noqa: E402
+from pipelines.schedules import daily_import, late_transcripts_schedule  # noqa: E402
+from pipelines.sensors import dead_run_workers  # noqa: E402
+from resources.settings import Settings  # noqa: E402
+
+settings = Settings.from_env()
 
 defs = dg.Definitions(
     assets=[calendar_events, meet_meetings, meet_transcripts, *sql_model_assets],
     jobs=[import_meetings, recheck_transcripts],
-    schedules=[daily_import, late_transcripts],
+    schedules=[daily_import, late_transcripts_schedule(settings.recheck_days)],
     sensors=[dead_run_workers],
-    resources=build_resources(),
+    resources=build_resources(settings),
     executor=in_process_executor_with_dead_run_check,
 )

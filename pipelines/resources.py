@@ -1,35 +1,29 @@
-"""The resources every asset gets, configured from the environment."""
-
-import os
+"""The resources every asset and schedule gets, configured from meetsync's settings."""
 
 import dagster as dg
 
 from resources.duckdb_warehouse import WarehouseResource
 from resources.google_workspace import GoogleWorkspaceResource
-from resources.settings import DEFAULT_DUCKDB_PATH, DEFAULT_HOME, Settings
+from resources.settings import CLIENT_ID_VARIABLE, CLIENT_SECRET_VARIABLE, Settings
 
 
-def _optional(name: str, default: str) -> str | dg.EnvVar:
-    return dg.EnvVar(name) if os.environ.get(name) else default
-
-
-def build_resources() -> dict[str, dg.ConfigurableResource]:
+def build_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
+    """The OAuth client is passed by variable name, so the Dagster UI shows the name and
+    never the secret; everything else is the settings' value."""
     return {
         "google": GoogleWorkspaceResource(
-            client_id=dg.EnvVar("GOOGLE_CLIENT_ID"),
-            client_secret=dg.EnvVar("GOOGLE_CLIENT_SECRET"),
-            api_endpoint=_optional("GOOGLE_API_ENDPOINT", ""),
-            meetsync_home=_optional("MEETSYNC_HOME", DEFAULT_HOME),
-            max_workers=dg.EnvVar.int("MEETSYNC_WORKERS")
-            if os.environ.get("MEETSYNC_WORKERS")
-            else 8,
-            calendar_requests_per_minute=float(os.environ.get("MEETSYNC_CALENDAR_QPM") or 600),
-            meet_requests_per_minute=float(os.environ.get("MEETSYNC_MEET_QPM") or 600),
-            retry_attempts=int(os.environ.get("MEETSYNC_RETRY_ATTEMPTS") or 8),
-            retry_base_seconds=float(os.environ.get("MEETSYNC_RETRY_BASE_SECONDS") or 0.5),
+            client_id=dg.EnvVar(CLIENT_ID_VARIABLE),
+            client_secret=dg.EnvVar(CLIENT_SECRET_VARIABLE),
+            api_endpoint=settings.api_endpoint or "",
+            meetsync_home=str(settings.home),
+            max_workers=settings.workers,
+            calendar_requests_per_minute=settings.calendar_requests_per_minute,
+            meet_requests_per_minute=settings.meet_requests_per_minute,
+            retry_attempts=settings.retry_attempts,
+            retry_base_seconds=settings.retry_base_seconds,
         ),
         "duckdb": WarehouseResource(
-            database=_optional("MEETSYNC_DUCKDB_PATH", DEFAULT_DUCKDB_PATH),
-            lock_wait_seconds=Settings.from_env().duckdb_lock_wait_seconds,
+            database=str(settings.duckdb_path),
+            lock_wait_seconds=settings.duckdb_lock_wait_seconds,
         ),
     }

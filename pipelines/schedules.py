@@ -1,18 +1,16 @@
 """Schedules: import yesterday every night; re-check late transcripts for a few days."""
 
-import os
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import dagster as dg
 import duckdb
+from dagster_duckdb import DuckDBResource
 
+from assets.partitions import TIMEZONE
 from assets.transcript_assembly import RECHECK_STATUSES
 from assets.warehouse import read_sql
 from pipelines.jobs import import_meetings, recheck_transcripts
-from pipelines.partitions import TIMEZONE
-
-RECHECK_DAYS = int(os.environ.get("MEETSYNC_RECHECK_DAYS") or 3)
 
 daily_import = dg.build_schedule_from_partitioned_job(
     import_meetings,
@@ -24,7 +22,7 @@ daily_import = dg.build_schedule_from_partitioned_job(
 )
 
 
-def days_to_recheck(database: str, today: date, days: int = RECHECK_DAYS) -> list[date]:
+def days_to_recheck(database: str, today: date, days: int) -> list[date]:
     """Days among the last ``days`` (yesterday excluded: the nightly import covers it) with
     meetings whose transcript may still arrive. Older days are never retried."""
     first, end = today - timedelta(days=days + 1), today - timedelta(days=1)
@@ -36,20 +34,12 @@ def days_to_recheck(database: str, today: date, days: int = RECHECK_DAYS) -> lis
     return [row[0] for row in rows]
 
 
-@dg.schedule(
-    job=recheck_transcripts,
-    cron_schedule="0 8 * * *",
-    execution_timezone=TIMEZONE,
-    default_status=dg.DefaultScheduleStatus.RUNNING,
-    description=f"Fetches again, for {RECHECK_DAYS} days after the meeting, transcripts that "
-    "were still pending or whose conference was not found; then stops asking.",
-)
-def late_transcripts(context: dg.ScheduleEvaluationContext):
-    database = os.environ.get("MEETSYNC_DUCKDB_PATH") or "data/meetsync.duckdb"
-    scheduled = context.scheduled_execution_time or datetime.now(ZoneInfo(TIMEZONE))
-    today = scheduled.astimezone(ZoneInfo(TIMEZONE)).date()
+def recheck_requests(
+    database: str, today: date, recheck_days: int
+) -> list[dg.RunRequest] | dg.SkipReason:
+    """One run per day that still waits for a transcript, or why none is needed now."""
     try:
-        days = days_to_recheck(database, today)
+        days = days_to_recheck(database, today, recheck_days)
     except duckdb.IOException as error:
         return dg.SkipReason(f"DuckDB not readable now ({error}); next tick tries again")
     except duckdb.CatalogException:
@@ -60,3 +50,23 @@ def late_transcripts(context: dg.ScheduleEvaluationContext):
         dg.RunRequest(run_key=f"recheck-{day}-{today}", partition_key=day.isoformat())
         for day in days
     ]
+
+
+def late_transcripts_schedule(recheck_days: int) -> dg.ScheduleDefinition:
+    """The 08:00 re-check of the ``recheck_days`` days before yesterday."""
+
+    @dg.schedule(
+        name="late_transcripts",
+        job=recheck_transcripts,
+        cron_schedule="0 8 * * *",
+        execution_timezone=TIMEZONE,
+        default_status=dg.DefaultScheduleStatus.RUNNING,
+        description=f"Fetches again, for {recheck_days} days after the meeting, transcripts "
+        "that were still pending or whose conference was not found; then stops asking.",
+    )
+    def late_transcripts(context: dg.ScheduleEvaluationContext, duckdb: DuckDBResource):
+        scheduled = context.scheduled_execution_time or datetime.now(ZoneInfo(TIMEZONE))
+        today = scheduled.astimezone(ZoneInfo(TIMEZONE)).date()
+        return recheck_requests(duckdb.database, today, recheck_days)
+
+    return late_transcripts

@@ -13,7 +13,7 @@ from google_auth_oauthlib.flow import InstalledAppFlow
 from resources.credentials import ReconnectRequiredError, load_credentials
 from resources.google_api import GoogleApiClient
 from resources.settings import SCOPES, Settings, allow_loopback_http
-from resources.token_store import ACTIVE, StoredConnection, TokenStore
+from resources.token_store import ACTIVE, STATUS_LABELS, StoredConnection, TokenStore
 
 log = logging.getLogger(__name__)
 
@@ -110,13 +110,12 @@ def connection_status(settings: Settings, *, check: bool = False) -> ConnectionS
         _, client_secret = settings.require_client()
         allow_loopback_http(settings.endpoints)
         try:
-            credentials = load_credentials(store, client_secret)
+            credentials = load_credentials(store, client_secret, settings.endpoints.token_uri)
             GoogleApiClient(credentials, settings.endpoints).primary_calendar_id()
         except ReconnectRequiredError:
             connection = store.load() or connection
-    if connection.status == ACTIVE:
-        return ConnectionStatus("Active", connection.account_email, 0)
-    return ConnectionStatus("Reconnect required", connection.account_email, 2)
+    exit_code = 0 if connection.status == ACTIVE else 2
+    return ConnectionStatus(STATUS_LABELS[connection.status], connection.account_email, exit_code)
 
 
 def disconnect(settings: Settings) -> StoredConnection | None:

@@ -43,11 +43,13 @@ class StoredCredentials(google.oauth2.credentials.Credentials):
     access token is written back to the store; the refresh token never changes.
     """
 
-    def __init__(self, connection: StoredConnection, client_secret: str, store: TokenStore):
+    def __init__(
+        self, connection: StoredConnection, client_secret: str, store: TokenStore, token_uri: str
+    ):
         super().__init__(
             token=connection.access_token,
             refresh_token=connection.refresh_token,
-            token_uri=connection.token_uri,
+            token_uri=token_uri,
             client_id=connection.client_id,
             client_secret=client_secret,
             scopes=list(connection.scopes),
@@ -100,11 +102,12 @@ class StoredCredentials(google.oauth2.credentials.Credentials):
             self._store.update_tokens(refresh_token, self.token, self.expiry)
 
 
-def load_credentials(store: TokenStore, client_secret: str) -> StoredCredentials:
-    """Credentials for the stored connection, or a clear error when there is none to use."""
+def load_credentials(store: TokenStore, client_secret: str, token_uri: str) -> StoredCredentials:
+    """Credentials for the stored connection, refreshed at ``token_uri`` (the current
+    settings' endpoint, not the one of connect time), or a clear error when there is none."""
     connection = store.load()
     if connection is None:
         raise NotConnectedError()
     if connection.status != "active":
         raise ReconnectRequiredError()
-    return StoredCredentials(connection, client_secret, store)
+    return StoredCredentials(connection, client_secret, store, token_uri)

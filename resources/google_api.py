@@ -12,6 +12,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -65,6 +66,24 @@ class MissingScopeError(ReconnectRequiredError):
         )
 
 
+@dataclass(frozen=True)
+class RequestUsage:
+    """What a client has spent so far: requests sent (every attempt counts), retries after a
+    transient failure, and waits the rate limiter imposed to stay under a quota."""
+
+    requests: int
+    retries: int
+    rate_limit_waits: int
+
+    def since(self, earlier: RequestUsage) -> RequestUsage:
+        """What was spent after ``earlier`` was taken."""
+        return RequestUsage(
+            self.requests - earlier.requests,
+            self.retries - earlier.retries,
+            self.rate_limit_waits - earlier.rate_limit_waits,
+        )
+
+
 def rfc3339(moment: datetime) -> str:
     """A timezone-aware datetime as Google wants it in query parameters and filters."""
     if moment.tzinfo is None:
@@ -95,11 +114,12 @@ class GoogleApiClient:
         self.retry = retry or RetryPolicy()
         self.timeout_seconds = timeout_seconds
         self.limiters = {
-            "calendar": TokenBucket(calendar_per_minute),
-            "meet": TokenBucket(meet_per_minute),
+            "calendar": TokenBucket(calendar_per_minute, sleep=self._wait_for_quota),
+            "meet": TokenBucket(meet_per_minute, sleep=self._wait_for_quota),
         }
         self.calls: Counter[str] = Counter()
         self.retries: Counter[str] = Counter()
+        self.rate_limit_waits = 0
         self._counts_lock = threading.Lock()
         self._local = threading.local()
         self._sleep = sleep
@@ -140,6 +160,7 @@ class GoogleApiClient:
             self.limiters[api].acquire()
             with self._counts_lock:
                 self.calls[method] += 1
+            self._local.requests = self.requests_by_this_thread() + 1
             try:
                 return request.execute(num_retries=0)
             except HttpError as error:
@@ -160,6 +181,24 @@ class GoogleApiClient:
                 self._local.services = None  # a broken connection: start a fresh HTTP object
                 request = make_request(self._service(api))
         raise AssertionError("unreachable")
+
+    def usage(self) -> RequestUsage:
+        """Requests, retries and rate-limit waits so far, over all threads."""
+        with self._counts_lock:
+            return RequestUsage(
+                sum(self.calls.values()), sum(self.retries.values()), self.rate_limit_waits
+            )
+
+    def requests_by_this_thread(self) -> int:
+        """Requests sent so far from the calling thread: the difference across a piece of
+        work tells what that work cost."""
+        return getattr(self._local, "requests", 0)
+
+    def _wait_for_quota(self, seconds: float) -> None:
+        """The limiters' sleep: counted, so a run can tell how often the quota held it back."""
+        with self._counts_lock:
+            self.rate_limit_waits += 1
+        self._sleep(seconds)
 
     def _wait(self, method: str, attempt: int, why: str) -> None:
         delay = self.retry.delay(attempt)

@@ -1,50 +1,29 @@
-"""The Dagster resource through which assets read Google Calendar and Google Meet."""
+"""The Dagster resource through which assets read Google Calendar and Google Meet: I/O only.
+
+Domain calls (list events, find conference records, list transcripts, participants and
+entries) over per-thread clients; what to ask, and what the answers mean, is the assets' job.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
-from dataclasses import dataclass, field
 from datetime import datetime
 
 import dagster as dg
 from pydantic import Field, PrivateAttr
 
-from resources.credentials import ReconnectRequiredError, load_credentials
-from resources.google_api import GoogleApiClient, MeetApiUnavailableError
+from resources.credentials import load_credentials
+from resources.google_api import GoogleApiClient, RequestUsage
 from resources.retry import RetryPolicy
-from resources.settings import DEFAULT_HOME, GoogleEndpoints, allow_loopback_http
+from resources.settings import (
+    DEFAULT_HOME,
+    DEFAULT_REQUESTS_PER_MINUTE,
+    DEFAULT_RETRY_ATTEMPTS,
+    DEFAULT_RETRY_BASE_SECONDS,
+    DEFAULT_WORKERS,
+    GoogleEndpoints,
+    allow_loopback_http,
+)
 from resources.token_store import TokenStore
-
-USABLE_TRANSCRIPT_STATES = frozenset({"FILE_GENERATED", "ENDED"})
-
-
-@dataclass
-class RecordTranscripts:
-    """What Meet holds for one conference record: its transcripts, participants and the
-    entries of every transcript that is usable (FILE_GENERATED or ENDED)."""
-
-    record_name: str
-    transcripts: list[dict] = field(default_factory=list)
-    participants: list[dict] = field(default_factory=list)
-    entries: dict[str, list[dict]] = field(default_factory=dict)
-    error: str | None = None
-    unsupported: bool = False
-
-
-@dataclass
-class ConferenceLookup:
-    """Everything Meet holds for one meeting code in one time window."""
-
-    meeting_code: str
-    window: tuple[datetime, datetime]
-    records: list[dict] = field(default_factory=list)
-    transcripts: dict[str, RecordTranscripts] = field(default_factory=dict)
-    error: str | None = None
-    unsupported: bool = False
-
-
-RecordSelector = Callable[[ConferenceLookup], list[dict]]
 
 
 class GoogleWorkspaceResource(dg.ConfigurableResource):
@@ -60,11 +39,17 @@ class GoogleWorkspaceResource(dg.ConfigurableResource):
         default="", description="Root of every Google call; empty means Google itself."
     )
     meetsync_home: str = Field(default=DEFAULT_HOME, description="Where the token lives.")
-    max_workers: int = Field(default=8, description="Concurrent transcript fetches.")
-    calendar_requests_per_minute: float = Field(default=600, description="0 disables.")
-    meet_requests_per_minute: float = Field(default=600, description="0 disables.")
-    retry_attempts: int = Field(default=8, description="Attempts per Google call.")
-    retry_base_seconds: float = Field(default=0.5, description="First backoff delay.")
+    max_workers: int = Field(default=DEFAULT_WORKERS, description="Concurrent Meet fetches.")
+    calendar_requests_per_minute: float = Field(
+        default=DEFAULT_REQUESTS_PER_MINUTE, description="Calendar quota; 0 disables."
+    )
+    meet_requests_per_minute: float = Field(
+        default=DEFAULT_REQUESTS_PER_MINUTE, description="Meet quota; 0 disables."
+    )
+    retry_attempts: int = Field(default=DEFAULT_RETRY_ATTEMPTS, description="Per Google call.")
+    retry_base_seconds: float = Field(
+        default=DEFAULT_RETRY_BASE_SECONDS, description="First backoff delay."
+    )
 
     _client: GoogleApiClient | None = PrivateAttr(default=None)
     _account_email: str | None = PrivateAttr(default=None)
@@ -72,7 +57,9 @@ class GoogleWorkspaceResource(dg.ConfigurableResource):
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         endpoints = GoogleEndpoints.for_endpoint(self.api_endpoint or None)
         allow_loopback_http(endpoints)
-        credentials = load_credentials(TokenStore(self.meetsync_home), self.client_secret)
+        credentials = load_credentials(
+            TokenStore(self.meetsync_home), self.client_secret, endpoints.token_uri
+        )
         self._account_email = credentials.account_email
         self._client = GoogleApiClient(
             credentials,
@@ -103,81 +90,27 @@ class GoogleWorkspaceResource(dg.ConfigurableResource):
         """Conference records of a Meet meeting code that started inside ``window``."""
         return self.client.find_conference_records(meeting_code, *window)
 
-    def fetch_record_transcripts(self, record_name: str) -> RecordTranscripts:
-        """Transcripts, participants and usable transcripts' entries of one record."""
-        result = RecordTranscripts(record_name)
-        result.transcripts = self.client.list_transcripts(record_name)
-        usable = [
-            t
-            for t in result.transcripts
-            if isinstance(t, dict)
-            and isinstance(t.get("name"), str)
-            and isinstance(t.get("state"), str)
-            and t["state"] in USABLE_TRANSCRIPT_STATES
-        ]
-        if not usable:
-            return result
-        result.participants = self.client.list_participants(record_name)
-        for transcript in usable:
-            result.entries[transcript["name"]] = self.client.list_transcript_entries(
-                transcript["name"]
-            )
-        return result
+    def list_transcripts(self, record_name: str) -> list[dict]:
+        """Every transcript of one conference record, whatever its state."""
+        return self.client.list_transcripts(record_name)
 
-    def _fetch_guarded(self, record_name: str) -> RecordTranscripts:
-        try:
-            return self.fetch_record_transcripts(record_name)
-        except ReconnectRequiredError:
-            raise
-        except Exception as error:
-            detail, unsupported = _failure(error)
-            return RecordTranscripts(record_name, error=detail, unsupported=unsupported)
+    def list_participants(self, record_name: str) -> list[dict]:
+        """Every participant of one conference record."""
+        return self.client.list_participants(record_name)
 
-    def fetch_conferences(
-        self,
-        searches: dict[str, tuple[datetime, datetime]],
-        select_records: RecordSelector = lambda lookup: lookup.records,
-    ) -> dict[str, ConferenceLookup]:
-        """Records of each meeting code in its window, then the transcripts of the records
-        ``select_records`` keeps, all on ``max_workers`` threads.
-
-        Transcript fetches start as soon as their code's records are known, so the slowest
-        meeting, not the sum of steps, bounds the wall time. A code or record that keeps
-        failing is reported in its result; a refused refresh token stops everything.
-        """
-        lookups = {code: ConferenceLookup(code, window) for code, window in searches.items()}
-        pool = ThreadPoolExecutor(max_workers=self.max_workers, thread_name_prefix="meet")
-        try:
-            searching = [pool.submit(self._find_guarded, lookup) for lookup in lookups.values()]
-            fetching: list[tuple[ConferenceLookup, Future[RecordTranscripts]]] = []
-            for done in as_completed(searching):
-                lookup = done.result()
-                for record in select_records(lookup):
-                    fetching.append((lookup, pool.submit(self._fetch_guarded, record["name"])))
-            for lookup, future in fetching:
-                fetched = future.result()
-                lookup.transcripts[fetched.record_name] = fetched
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
-        return lookups
-
-    def _find_guarded(self, lookup: ConferenceLookup) -> ConferenceLookup:
-        try:
-            lookup.records = self.find_conference_records(lookup.meeting_code, lookup.window)
-        except ReconnectRequiredError:
-            raise
-        except Exception as error:
-            lookup.error, lookup.unsupported = _failure(error)
-        return lookup
+    def list_transcript_entries(self, transcript_name: str) -> list[dict]:
+        """Every entry of one transcript."""
+        return self.client.list_transcript_entries(transcript_name)
 
     def request_counts(self) -> dict[str, int]:
         """Google calls made so far by this run, per API method."""
         return dict(self.client.calls)
 
+    def usage(self) -> RequestUsage:
+        """Requests, retries and rate-limit waits of this run so far."""
+        return self.client.usage()
 
-def _failure(error: Exception) -> tuple[str, bool]:
-    """What a meeting's status records of a fetch that failed for good: the detail, and
-    whether the Meet API refused the account altogether."""
-    if isinstance(error, MeetApiUnavailableError):
-        return str(error), True
-    return f"{type(error).__name__}: {error}", False
+    def requests_by_this_thread(self) -> int:
+        """Google calls made so far from the calling thread (for attributing requests to the
+        meeting or day a piece of work was for)."""
+        return self.client.requests_by_this_thread()

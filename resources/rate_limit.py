@@ -22,7 +22,6 @@ class TokenBucket:
         self._sleep = sleep
         self._updated = clock()
         self._lock = threading.Lock()
-        self.waited_seconds = 0.0
 
     def acquire(self) -> None:
         """Take one request's token, sleeping first if the quota needs it.
@@ -38,6 +37,5 @@ class TokenBucket:
             self._updated = now
             self._tokens -= 1.0
             wait = -self._tokens / self._rate if self._tokens < 0 else 0.0
-            self.waited_seconds += wait
         if wait > 0:
             self._sleep(wait)

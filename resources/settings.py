@@ -20,6 +20,11 @@ GOOGLE_AUTH_URI = "https://accounts.google.com/o/oauth2/auth"
 GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token"
 GOOGLE_REVOKE_URI = "https://oauth2.googleapis.com/revoke"
 
+# The OAuth client's variables: Dagster resources take these by name (dg.EnvVar), so the UI
+# shows the name, never the secret.
+CLIENT_ID_VARIABLE = "GOOGLE_CLIENT_ID"
+CLIENT_SECRET_VARIABLE = "GOOGLE_CLIENT_SECRET"
+
 DEFAULT_DUCKDB_PATH = "data/meetsync.duckdb"
 DEFAULT_HOME = "~/.meetsync"
 DEFAULT_TIMEZONE = "UTC"
@@ -99,8 +104,8 @@ class Settings:
 
         return cls(
             api_endpoint=env.get("GOOGLE_API_ENDPOINT") or None,
-            client_id=env.get("GOOGLE_CLIENT_ID") or None,
-            client_secret=env.get("GOOGLE_CLIENT_SECRET") or None,
+            client_id=env.get(CLIENT_ID_VARIABLE) or None,
+            client_secret=env.get(CLIENT_SECRET_VARIABLE) or None,
             home=Path(get("MEETSYNC_HOME", DEFAULT_HOME)).expanduser(),
             duckdb_path=Path(get("MEETSYNC_DUCKDB_PATH", DEFAULT_DUCKDB_PATH)),
             timezone=get("MEETSYNC_TIMEZONE", DEFAULT_TIMEZONE),

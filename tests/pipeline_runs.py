@@ -20,19 +20,25 @@ RUN_TIME_COLUMNS = frozenset({"checked_at"})
 
 
 def materialize_range(
-    first: date, last: date, selection: str = "*", raise_on_error: bool = True
+    first: date,
+    last: date,
+    selection: str = "*",
+    raise_on_error: bool = True,
+    instance: dg.DagsterInstance | None = None,
 ) -> dg.ExecuteInProcessResult:
     """One single-run backfill of [first, last] through every selected asset, with the
-    resources configured from the current environment."""
+    resources configured from the current environment (on a throw-away instance unless one
+    is given, whose event log then holds the run's log lines)."""
     from pipelines.definitions import defs
     from pipelines.resources import build_resources
+    from resources.settings import Settings
 
     assets = list(defs.assets or [])
     return dg.materialize(
         assets,
         selection=selection,
-        resources=build_resources(),
-        instance=dg.DagsterInstance.ephemeral(),
+        resources=build_resources(Settings.from_env()),
+        instance=instance or dg.DagsterInstance.ephemeral(),
         raise_on_error=raise_on_error,
         tags={
             "dagster/asset_partition_range_start": first.isoformat(),

@@ -39,12 +39,15 @@ from assets.calendar_events import (
     fetch_events_frame,
     parse_time,
 )
+from assets.conference_data import ConferenceLookup, RecordTranscripts
+from assets.meet_fetch import match_records
+from assets.meet_frames import build_frames, meetings_of
 from assets.meet_meetings import MEET_MEETINGS
-from assets.meet_transcripts import build_frames, fetch_meet_frames, write_all
+from assets.meet_transcripts import fetch_meet_frames, write_meet_slices
 from assets.transcript_assembly import STATUSES, UNKNOWN_SPEAKER
 from assets.warehouse import query_slice, replace_slice
 from emulator.timefmt import calendar_datetime, proto_stamp
-from resources.google_workspace import ConferenceLookup, GoogleWorkspaceResource, RecordTranscripts
+from resources.google_workspace import GoogleWorkspaceResource
 from tests.conftest import CLIENT_ID, CLIENT_SECRET, YESTERDAY
 from tests.pipeline_runs import materialize_range
 from tests.test_pipeline import expected_text
@@ -110,8 +113,7 @@ def import_day(google: GoogleWorkspaceResource, conn: duckdb.DuckDBPyConnection)
     meet = query_slice(conn, "meet_meetings_slice", DAY, NEXT_DAY)
     replace_slice(conn, MEET_MEETINGS, meet, DAY, NEXT_DAY)
     meetings = query_slice(conn, "meet_meetings_of_slice", DAY, NEXT_DAY)
-    records, transcripts, entries = fetch_meet_frames(google, meetings, datetime.now(UTC))
-    write_all(conn, DAY, NEXT_DAY, records, transcripts, entries)
+    write_meet_slices(conn, DAY, NEXT_DAY, fetch_meet_frames(google, meetings, datetime.now(UTC)))
 
 
 def snapshot(conn: duckdb.DuckDBPyConnection, event_ids: list[str]) -> dict[str, list]:
@@ -1083,9 +1085,12 @@ def lookups(draw) -> dict[str, ConferenceLookup]:
 @given(lookups())
 def test_transcript_frames_never_raise_on_arbitrary_json(found):
     now = datetime.now(UTC)
-    records, transcripts, entries = build_frames(MEETINGS, found, now)
+    for lookup in found.values():
+        match_records(lookup, meetings_of(MEETINGS), now)
+    frames = build_frames(MEETINGS, found, now)
+    records = frames[0]
     with duckdb.connect() as conn:
-        write_all(conn, DAY, NEXT_DAY, records, transcripts, entries)
+        write_meet_slices(conn, DAY, NEXT_DAY, frames)
         rows = conn.execute(
             "SELECT event_id, transcript_status, transcript, entry_count FROM transcripts"
         ).fetchall()

@@ -14,7 +14,7 @@ import dagster as dg
 import duckdb
 import pytest
 
-from pipelines.backfill import materialize_command
+from cli.backfill import materialize_command
 from tests.conftest import YESTERDAY
 from tests.pipeline_runs import PIPELINE_TABLES, snapshot
 
@@ -46,6 +46,11 @@ def test_cli_backfills_a_range_in_one_run(connected, tmp_path):
             "SELECT DISTINCT partition_date FROM calendar_events ORDER BY 1"
         ).fetchall()
     assert [d[0] for d in days] == [first + timedelta(days=n) for n in range(5)]
+    # The run log's lines reach the analyst's terminal, with dates for the range.
+    output = done.stdout + done.stderr
+    assert f"Meet fetch {first}..{last} finished:" in output, output[-3000:]
+    assert f"events overlapping {first}..{last}" in output
+    assert "TimeWindow(" not in output
     with dg.DagsterInstance.from_config(env["DAGSTER_HOME"]) as instance:
         runs = instance.get_runs()
     assert len(runs) == 1 and runs[0].status == dg.DagsterRunStatus.SUCCESS

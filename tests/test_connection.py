@@ -30,7 +30,7 @@ def test_cli_connect_without_browser_prints_url_and_completes(environment, works
     from emulator.testing import http
 
     process = subprocess.Popen(
-        [sys.executable, "-m", "pipelines.cli", "connect", "--no-browser", "--timeout", "30"],
+        [sys.executable, "-m", "cli.main", "connect", "--no-browser", "--timeout", "30"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -49,7 +49,7 @@ def test_cli_connect_without_browser_prints_url_and_completes(environment, works
     assert out.strip().endswith(f"Active {workspace.account_email}")
     assert "ya29" not in out + err and "1//" not in out + err  # tokens never printed
     status_run = subprocess.run(
-        [sys.executable, "-m", "pipelines.cli", "status"], capture_output=True, text=True
+        [sys.executable, "-m", "cli.main", "status"], capture_output=True, text=True
     )
     assert (status_run.returncode, status_run.stdout.strip()) == (
         0,
@@ -70,7 +70,7 @@ def test_expired_token_is_refreshed_and_refresh_token_kept(connected):
     store = TokenStore(settings.home)
     before = store.load()
     connected.emulator.expire_access_tokens()
-    credentials = load_credentials(store, settings.client_secret)
+    credentials = load_credentials(store, settings.client_secret, settings.endpoints.token_uri)
     client = GoogleApiClient(credentials, settings.endpoints)
     assert client.primary_calendar_id() == before.account_email  # 401, refresh, retry
     after = store.load()
@@ -84,7 +84,7 @@ def test_short_lived_tokens_refresh_before_expiry(connected):
     connected.emulator.token_lifetime_seconds = 1
     connected.emulator.expire_access_tokens()
     store = TokenStore(settings.home)
-    credentials = load_credentials(store, settings.client_secret)
+    credentials = load_credentials(store, settings.client_secret, settings.endpoints.token_uri)
     client = GoogleApiClient(credentials, settings.endpoints)
     for _ in range(3):
         client.primary_calendar_id()
@@ -97,13 +97,13 @@ def test_revoked_refresh_token_means_reconnect_required(connected, workspace):
     settings = Settings.from_env()
     connected.emulator.revoke_refresh_tokens()
     store = TokenStore(settings.home)
-    credentials = load_credentials(store, settings.client_secret)
+    credentials = load_credentials(store, settings.client_secret, settings.endpoints.token_uri)
     with pytest.raises(ReconnectRequiredError, match=RECONNECT_MESSAGE):
         GoogleApiClient(credentials, settings.endpoints).primary_calendar_id()
     status = connection_status(settings)
     assert (str(status), status.exit_code) == (f"Reconnect required {workspace.account_email}", 2)
     run = subprocess.run(
-        [sys.executable, "-m", "pipelines.cli", "status"], capture_output=True, text=True
+        [sys.executable, "-m", "cli.main", "status"], capture_output=True, text=True
     )
     assert run.returncode == 2 and run.stdout.startswith("Reconnect required")
 
@@ -130,6 +130,6 @@ def test_disconnect_revokes_deletes_tokens_and_keeps_data(connected):
 
 def test_not_connected_status_exit_code(environment):
     run = subprocess.run(
-        [sys.executable, "-m", "pipelines.cli", "status"], capture_output=True, text=True
+        [sys.executable, "-m", "cli.main", "status"], capture_output=True, text=True
     )
     assert (run.returncode, run.stdout.strip()) == (1, "Not connected")

@@ -1,11 +1,13 @@
 """A snapshot of what analysts and schedules depend on: a rename shows up here in review."""
 
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import dagster as dg
 import duckdb
 
 from pipelines.definitions import defs
+from resources.duckdb_warehouse import WarehouseResource
 
 PIPELINE_ASSETS = {
     "calendar_events",
@@ -76,11 +78,11 @@ def test_dead_run_workers_sensor_and_the_executor_that_records_run_workers():
 
 
 def test_asset_checks():
-    checks = {
-        (key.asset_key.to_user_string(), key.name)
-        for key in defs.resolve_asset_graph().asset_check_keys
-    }
+    graph = defs.resolve_asset_graph()
+    checks = {(key.asset_key.to_user_string(), key.name) for key in graph.asset_check_keys}
     assert checks == EXPECTED_CHECKS
+    for key in graph.asset_check_keys:
+        assert graph.get_check_spec(key).description, key.name
 
 
 def test_every_asset_is_documented_owned_grouped_and_single_run():
@@ -96,15 +98,19 @@ def test_every_asset_is_documented_owned_grouped_and_single_run():
         # No Dagster pool: a dead run would keep its slot. DuckDB's file lock serializes writers.
         assert not node.pools, name
         assert (node.partitions_def is not None) == (name in PARTITIONED), name
-        if name in PARTITIONED:
-            assert "dagster/column_schema" in node.metadata, name
+        schema = node.metadata.get("dagster/column_schema")
+        assert schema is not None and schema.columns, name
+        undescribed = [column.name for column in schema.columns if not column.description]
+        assert not undescribed, (name, undescribed)
 
 
-def evaluate(schedule_name: str, tick: datetime):
-    """One tick of a schedule, as the Dagster daemon evaluates it."""
+def evaluate(schedule_name: str, tick: datetime, database: Path | None = None):
+    """One tick of a schedule, as the Dagster daemon evaluates it (with the DuckDB resource
+    pointed at ``database`` when given)."""
     schedule = defs.resolve_schedule_def(schedule_name)
+    resources = {"duckdb": WarehouseResource(database=str(database))} if database else None
     with dg.build_schedule_context(
-        scheduled_execution_time=tick, repository_def=defs.get_repository_def()
+        scheduled_execution_time=tick, repository_def=defs.get_repository_def(), resources=resources
     ) as context:
         return schedule.evaluate_tick(context)
 
@@ -121,7 +127,7 @@ def seed_transcripts(path, statuses: dict[date, str]) -> None:
             conn.execute("INSERT INTO transcripts VALUES (?, ?)", [day, status])
 
 
-def test_late_transcripts_rechecks_recent_days_only(tmp_path, monkeypatch):
+def test_late_transcripts_rechecks_recent_days_only(tmp_path):
     database = tmp_path / "m.duckdb"
     today = date(2026, 11, 25)
     seed_transcripts(
@@ -134,14 +140,12 @@ def test_late_transcripts_rechecks_recent_days_only(tmp_path, monkeypatch):
             today - timedelta(days=5): "pending",  # too old: never asked again
         },
     )
-    monkeypatch.setenv("MEETSYNC_DUCKDB_PATH", str(database))
-    result = evaluate("late_transcripts", datetime(2026, 11, 25, 8, tzinfo=UTC))
+    result = evaluate("late_transcripts", datetime(2026, 11, 25, 8, tzinfo=UTC), database)
     assert sorted(r.partition_key for r in result.run_requests) == ["2026-11-21", "2026-11-23"]
 
 
-def test_late_transcripts_skips_when_nothing_waits(tmp_path, monkeypatch):
+def test_late_transcripts_skips_when_nothing_waits(tmp_path):
     database = tmp_path / "m.duckdb"
     seed_transcripts(database, {date(2026, 11, 23): "available"})
-    monkeypatch.setenv("MEETSYNC_DUCKDB_PATH", str(database))
-    result = evaluate("late_transcripts", datetime(2026, 11, 25, 8, tzinfo=UTC))
+    result = evaluate("late_transcripts", datetime(2026, 11, 25, 8, tzinfo=UTC), database)
     assert not result.run_requests and result.skip_message

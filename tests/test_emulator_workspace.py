@@ -193,3 +193,9 @@ def test_default_end_date_and_now() -> None:
     assert ws.events
     assert isinstance(ws.now, datetime) and ws.now.tzinfo is not None
     assert date.today() - timedelta(days=2) <= ws.now.date()
+
+
+@pytest.mark.parametrize("shape", [{"days": 0}, {"meetings_per_day": -1}])
+def test_impossible_shape_is_refused_before_generating(shape: dict[str, int]) -> None:
+    with pytest.raises(ValueError, match="days must be >= 1 and meetings_per_day >= 0"):
+        generate_workspace(seed=1, end_date=FIXED_END_DATE, now=FIXED_NOW, **shape)

@@ -22,11 +22,11 @@ import dagster as dg
 import duckdb
 import pytest
 
+from cli.backfill import materialize_command
 from emulator import Emulator, FaultConfig
-from pipelines.backfill import materialize_command
-from pipelines.run_recovery import dead_run_workers, fail_runs_with_dead_workers
-from pipelines.run_workers import TAG_PREFIX
+from pipelines.sensors import dead_run_workers, fail_runs_with_dead_workers
 from resources.duckdb_lock import lock_holder
+from resources.run_workers import TAG_PREFIX
 from tests.conftest import YESTERDAY
 from tests.test_cli_runs import DAGSTER, PROJECT, cli_env
 

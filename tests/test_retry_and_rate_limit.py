@@ -1,12 +1,19 @@
 import json
 import random
+import threading
+from datetime import UTC, datetime
 
 import httplib2
 import pytest
 from google.oauth2.credentials import Credentials
 from googleapiclient.errors import HttpError
 
-from resources.google_api import GoogleApiClient, MeetApiUnavailableError, MissingScopeError
+from resources.google_api import (
+    GoogleApiClient,
+    MeetApiUnavailableError,
+    MissingScopeError,
+    RequestUsage,
+)
 from resources.rate_limit import TokenBucket
 from resources.retry import RetryPolicy, is_retryable
 from resources.settings import CALENDAR_SCOPE, Settings
@@ -88,3 +95,34 @@ def test_meet_refusals_are_told_apart(connected):
     client = GoogleApiClient(Credentials(connected.emulator.issue_token()), settings.endpoints)
     with pytest.raises(MeetApiUnavailableError):
         client.list_transcripts("conferenceRecords/anything")
+
+
+def test_usage_counts_requests_retries_and_quota_waits(connected):
+    """Every attempt is a request, every backoff a retry, every limiter sleep a wait; and a
+    thread sees the requests it sent itself."""
+    connected.emulator.faults.error_rate = 0.3
+    connected.emulator.faults.seed = 5
+    sleeps: list[float] = []
+    client = GoogleApiClient(
+        Credentials(connected.emulator.issue_token()),
+        Settings.from_env().endpoints,
+        meet_per_minute=5,
+        retry=RetryPolicy(max_attempts=10, base_delay=0.0),
+        sleep=sleeps.append,
+    )
+    start, end = datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 1, 2, tzinfo=UTC)
+    for _ in range(20):
+        assert client.find_conference_records("abc-mnop-xyz", start, end) == []
+    usage = client.usage()
+    assert usage.requests == connected.emulator.request_counts["meet.conferenceRecords.list"]
+    assert usage.retries == usage.requests - 20 > 0
+    assert usage.rate_limit_waits == len(sleeps) - usage.retries > 0
+    assert client.requests_by_this_thread() == usage.requests
+    other: list[int] = []
+    worker = threading.Thread(target=lambda: other.append(client.requests_by_this_thread()))
+    worker.start()
+    worker.join()
+    assert other == [0]
+    assert usage.since(RequestUsage(5, 1, 2)) == RequestUsage(
+        usage.requests - 5, usage.retries - 1, usage.rate_limit_waits - 2
+    )

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from pipelines.run_workers import (
+from resources.run_workers import (
     Liveness,
     Machine,
     ProcessStat,

@@ -14,16 +14,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.cli import main
-from pipelines.sql_command import (
-    CONTINUATION_PROMPT,
-    PROMPT,
-    Result,
-    as_table,
-    is_complete_line,
-    nested_text,
-    typed_statements,
-)
+from cli.main import main
+from cli.sql.prompt import CONTINUATION_PROMPT, PROMPT, is_complete_line, typed_statements
+from cli.sql.rendering import Result, as_table, nested_text
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 WAITING = "DuckDB is busy (a pipeline run is writing); waiting up to {}s..."
@@ -251,7 +244,7 @@ def release(holder: subprocess.Popen) -> None:
 
 def meetsync_sql(database: Path, *args: str) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "pipelines.cli", "sql", *args],
+        [sys.executable, "-m", "cli.main", "sql", *args],
         cwd=PROJECT_ROOT,
         env={**os.environ, "MEETSYNC_DUCKDB_PATH": str(database), "PYTHONIOENCODING": "utf-8"},
         stdout=subprocess.PIPE,

@@ -7,13 +7,14 @@ from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from graphlib import TopologicalSorter
 
+import dagster as dg
 import duckdb
 import pytest
 
 from assets.calendar_events import CALENDAR_EVENTS
 from assets.meet_meetings import MEET_MEETINGS
 from assets.meet_transcripts import CONFERENCE_RECORDS, TRANSCRIPT_ENTRIES, TRANSCRIPTS
-from assets.sql_models import SqlModel, load_models
+from assets.sql_models import SqlModel, describe_view, load_models, parse_model, view_schemas
 from assets.warehouse import Table
 from emulator import corpus
 from tests.conftest import YESTERDAY
@@ -268,6 +269,41 @@ def test_models_on_empty_tables():
             assert rows(conn, f"SELECT count(*) FROM {name}") == [(0,)]
 
 
+def test_column_schemas_are_the_views_own_and_every_column_is_described(seeded):
+    schemas = view_schemas(list(MODELS.values()))
+    assert set(schemas) == set(MODELS)
+    for name, model in MODELS.items():
+        columns = [(c.name, c.type) for c in schemas[name].columns]
+        assert columns == describe_view(seeded, name), name
+        assert all(c.description for c in schemas[name].columns), name
+        # a `-- column:` header documents a column the view has (no stale documentation)
+        assert set(model.columns) <= {c for c, _ in columns}, name
+    described = {c.name: c.description for c in schemas["daily_meeting_stats"].columns}
+    assert described["attendees"].startswith("Sum of the meetings' attendee counts")
+    described = {c.name: c.description for c in schemas["meetings"].columns}
+    assert described["title"] == "Event summary"  # passed through from meet_meetings
+
+
+def test_model_description_ends_with_its_whole_sql():
+    from pipelines.definitions import defs
+
+    graph = defs.resolve_asset_graph()
+    for name, model in MODELS.items():
+        description = graph.get(dg.AssetKey(name)).description
+        assert description.startswith(model.description), name
+        assert description.endswith(f"```sql\n{model.statement}\n```"), name
+        assert model.statement.startswith(f"CREATE OR REPLACE VIEW {name} AS"), name
+
+
+def test_a_column_header_needs_a_name_and_a_description(tmp_path):
+    path = tmp_path / "broken.sql"
+    path.write_text("-- depends_on: meetings\n-- column: words\nSELECT 1\n")
+    with pytest.raises(ValueError, match="-- column: name: description"):
+        parse_model(path)
+    path.write_text("-- depends_on: meetings\n-- column: words: Tokens: of text\nSELECT 1\n")
+    assert parse_model(path).columns == {"words": "Tokens: of text"}
+
+
 def test_depends_on_names_existing_assets_and_is_complete():
     from pipelines.definitions import defs
 
@@ -306,6 +342,12 @@ def test_all_models_materialize_against_the_emulator(connected):
             "(SELECT count(*) FROM transcript_entries)",
         )[0]
         assert spoken == entries
+    # Each materialization records the schema of the view it created: the definition's.
+    schemas = view_schemas(list(MODELS.values()))
+    for event in result.get_asset_materialization_events():
+        name = event.materialization.asset_key.to_user_string()
+        if name in MODELS:
+            assert event.materialization.metadata["dagster/column_schema"].value == schemas[name]
 
 
 STATUS_COLUMNS = (

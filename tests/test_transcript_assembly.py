@@ -1,7 +1,7 @@
 from datetime import UTC, datetime, timedelta
 
+from assets.conference_data import RecordTranscripts
 from assets.transcript_assembly import UNKNOWN_SPEAKER, assemble, speaker_name
-from resources.google_workspace import RecordTranscripts
 
 NOW = datetime(2026, 11, 25, tzinfo=UTC)
 END = datetime(2026, 11, 24, 11, tzinfo=UTC)

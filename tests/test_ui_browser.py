@@ -1,9 +1,12 @@
 """The Dagster UI end to end, in a real Chromium (Debian's, driven by Playwright).
 
 The local stack (in-process emulator, real OAuth consent) and ``dagster dev`` run as they do
-for ``make ui``; the browser checks that the catalog lists every asset of the code location
-with its description, materializes yesterday's partition of ``calendar_events`` through the
-launch dialog, follows the run to success, and the rows are then read back from DuckDB.
+for ``make ui``; the browser checks that no "Join the Dagster community" dialog covers the
+first page, that the catalog lists every asset of the code location with its description,
+that every SQL model's page shows its column table and its whole SQL, materializes
+yesterday's partition of ``calendar_events`` through the launch dialog, follows the run to
+success, and the rows are then read back from DuckDB. Then one CLI run backfills every day,
+and two partitions with different meeting counts show their own row counts.
 Screenshots land in the test's ``tmp_path``.
 """
 
@@ -30,6 +33,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from cli.backfill import materialize_command
 from tests.test_definitions import EXPECTED_ASSETS
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(300)]
@@ -45,6 +49,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 SERVER_START_SECONDS = 120
+STACK_DAYS = 5
+COMMUNITY_DIALOG = "Join the Dagster community"
 RUN_SECONDS = 90
 UI_TIMEOUT_MS = 30_000
 MARKDOWN_CHARS = set("`*_[]<>#|\\")
@@ -142,9 +148,9 @@ def saved_environ() -> Iterator[None]:
 
 @pytest.fixture
 def stack(tmp_path, saved_environ):
-    from pipelines.local_stack import start_local_stack
+    from cli.local_stack import start_local_stack
 
-    running = start_local_stack(tmp_path, days=5, meetings_per_day=4)
+    running = start_local_stack(tmp_path, days=STACK_DAYS, meetings_per_day=4)
     try:
         yield running
     finally:
@@ -226,10 +232,6 @@ def dagster_dev(stack, tmp_path) -> Iterator[DagsterDev]:
 
 @pytest.fixture
 def page(dagster_dev, tmp_path):
-    # On a loopback origin Dagster greets a new instance with a "Join the Dagster community"
-    # dialog covering every page until dismissed; mark it seen (the locator handler below
-    # still dismisses it, should it show up anyway).
-    assert graphql(dagster_dev.url, "mutation { setNuxSeen }")["setNuxSeen"] is True
     with playwright_sync.sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
@@ -240,10 +242,6 @@ def page(dagster_dev, tmp_path):
             )
             context.set_default_timeout(UI_TIMEOUT_MS)
             opened = context.new_page()
-            opened.add_locator_handler(
-                opened.get_by_text("Join the Dagster community"),
-                lambda: opened.get_by_role("button", name="Skip").click(),
-            )
             yield opened
         finally:
             with contextlib.suppress(Exception):
@@ -262,13 +260,83 @@ def wait_for_run(base_url: str, run_id: str) -> dict:
         time.sleep(1)
 
 
+def check_no_community_dialog(page, base_url: str) -> None:
+    """A brand-new instance on a loopback origin: the project's dagster.yaml (``nux``) keeps
+    Dagster's "Join the Dagster community" dialog away, without anyone dismissing it."""
+    assert graphql(base_url, "{ shouldShowNux }")["shouldShowNux"] is False
+    page.goto("/")
+    expect(page.get_by_role("link", name="Catalog").first).to_be_visible()
+    page.wait_for_timeout(2000)  # the dialog would open once the page's queries are answered
+    expect(page.get_by_text(COMMUNITY_DIALOG)).to_have_count(0)
+    expect(page.get_by_role("dialog")).to_have_count(0)
+
+
 def check_catalog(page, assets: dict[str, str], tmp_path: Path) -> None:
     page.goto("/assets")
     for key in sorted(assets):
         expect(page.locator(f'a[href="/assets/{key}"]').first).to_be_visible()
     for description in assets.values():
         expect(page.locator("body")).to_contain_text(first_words(description))
+    expect(page.get_by_text(COMMUNITY_DIALOG)).to_have_count(0)
     page.screenshot(path=str(tmp_path / "catalog.png"), full_page=True)
+
+
+def check_model_pages(page, tmp_path: Path) -> None:
+    """Every SQL model's page: a column table (names, types, descriptions from the view) and
+    its SQL in full."""
+    from assets.sql_models import load_models, view_schemas
+
+    models = load_models()
+    schemas = view_schemas(models)
+    for model in models:
+        page.goto(f"/assets/{model.name}")
+        columns = page.locator("table").filter(has_text="Column name")
+        expect(columns).to_be_visible()
+        for column in schemas[model.name].columns:
+            expect(columns.get_by_text(column.name, exact=True)).to_be_visible()
+            expect(columns.get_by_text(column.description, exact=True)).to_be_visible()
+        show_more = page.get_by_role("button", name="Show more")
+        if show_more.count():
+            show_more.click()
+            expect(page.get_by_role("button", name="Show less")).to_be_visible()
+        sql = page.locator("pre code").filter(has_text=f"CREATE OR REPLACE VIEW {model.name}")
+        last_line = model.statement.splitlines()[-1].strip()
+        expect(sql).to_contain_text(last_line)
+        page.screenshot(path=str(tmp_path / f"model_{model.name}.png"), full_page=True)
+
+
+def backfill_every_day(stack, first: date, last: date) -> None:
+    """One CLI run over [first, last] on the instance dagster dev serves (as the README says)."""
+    done = subprocess.run(
+        materialize_command(first, last),
+        env={**os.environ, **stack.env},
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=RUN_SECONDS,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+
+
+def check_partition_row_counts(page, stack, tmp_path: Path) -> dict[str, int]:
+    """Two days with different meeting counts: each partition's page shows its own."""
+    with duckdb.connect(str(stack.settings.duckdb_path), read_only=True) as conn:
+        counts = dict(
+            conn.execute(
+                "SELECT partition_date, count(*) FROM meet_meetings GROUP BY ALL"
+            ).fetchall()
+        )
+    by_count = {count: day for day, count in sorted(counts.items())}
+    assert len(by_count) >= 2, f"every day has as many meetings: {counts}"
+    shown = {}
+    for count, day in sorted(by_count.items())[:1] + sorted(by_count.items())[-1:]:
+        page.goto(f"/assets/meet_meetings?view=partitions&partition={day.isoformat()}")
+        expect(page.get_by_text(day.isoformat(), exact=True).first).to_be_visible()
+        row = page.locator("tr").filter(has_text="dagster/row_count")
+        expect(row.locator("td").nth(1)).to_have_text(str(count))
+        page.screenshot(path=str(tmp_path / f"partition_{day.isoformat()}.png"), full_page=True)
+        shown[day.isoformat()] = count
+    return shown
 
 
 def check_asset_pages(page, assets: dict[str, str]) -> None:
@@ -320,8 +388,10 @@ def test_ui_lists_assets_and_materializes_a_partition(stack, dagster_dev, page, 
     assets = expected_assets()
     assert set(assets) == EXPECTED_ASSETS  # the snapshot in test_definitions
 
+    check_no_community_dialog(page, dagster_dev.url)
     check_catalog(page, assets, tmp_path)
     check_asset_pages(page, assets)
+    check_model_pages(page, tmp_path)
     check_asset_graph(page, tmp_path)
 
     yesterday: date = datetime.now(UTC).date() - timedelta(days=1)
@@ -337,12 +407,17 @@ def test_ui_lists_assets_and_materializes_a_partition(stack, dagster_dev, page, 
     expect(page.get_by_text("RUN_SUCCESS", exact=True).first).to_be_visible()
     page.screenshot(path=str(tmp_path / "run.png"))
 
-    with duckdb.connect(stack.env["MEETSYNC_DUCKDB_PATH"], read_only=True) as conn:
+    with duckdb.connect(str(stack.settings.duckdb_path), read_only=True) as conn:
         days = conn.execute(
             "SELECT partition_date, count(*) FROM calendar_events GROUP BY ALL"
         ).fetchall()
     assert len(days) == 1, days
     assert days[0][0] == yesterday
     assert days[0][1] > 0
+
+    backfill_every_day(stack, yesterday - timedelta(days=STACK_DAYS - 1), yesterday)
+    shown = check_partition_row_counts(page, stack, tmp_path)
+    assert len(set(shown.values())) == 2, shown
+    print(f"meet_meetings row counts shown per partition: {shown}")
     assert {p.name for p in tmp_path.glob("*.png")} >= {"asset_graph.png", "run.png"}
     print(f"browser test body took {time.monotonic() - started:.0f}s")

@@ -27,7 +27,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 @dataclass
 class LocalStack:
     emulator: Emulator
-    env: dict[str, str]
+    env: dict[str, str]  # for child processes: the Dagster CLI, `dagster dev`
+    settings: Settings  # the same configuration, for this process
     connection: StoredConnection
     workdir: Path
 
@@ -69,4 +70,4 @@ def start_local_stack(
     os.environ.update(env)
     settings = Settings.from_env()
     connection = connect(settings, open_browser=True, browser=register_consent_browser())
-    return LocalStack(emulator, env, connection, workdir)
+    return LocalStack(emulator, env, settings, connection, workdir)

@@ -15,16 +15,15 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.backfill import materialize_command
-from pipelines.local_stack import PROJECT_ROOT, start_local_stack
+from cli.backfill import materialize_command
+from cli.local_stack import PROJECT_ROOT, start_local_stack
 
 DAYS = 14
 
 
-def materialize(first: date, last: date, env: dict[str, str]) -> None:
+def materialize(first: date, last: date, env: dict[str, str], log: Path) -> None:
     command = materialize_command(first, last)
     print("$ " + " ".join(command[1:]), flush=True)
-    log = Path(env["MEETSYNC_HOME"]).parent / "materialize.log"
     with log.open("w") as out:
         done = subprocess.run(
             command, env={**os.environ, **env}, stdout=out, stderr=out, cwd=PROJECT_ROOT
@@ -35,8 +34,8 @@ def materialize(first: date, last: date, env: dict[str, str]) -> None:
     print(f"  one run, log in {log}")
 
 
-def report(database: str) -> None:
-    with duckdb.connect(database, read_only=True) as conn:
+def report(database: Path) -> None:
+    with duckdb.connect(str(database), read_only=True) as conn:
         print("\nMeetings per day (meetings view):")
         print(
             conn.sql(
@@ -79,13 +78,13 @@ def main() -> None:
         yesterday = datetime.now(UTC).date() - timedelta(days=1)
         first = yesterday - timedelta(days=DAYS - 1)
         print(f"\nImporting {first} to {yesterday} ({DAYS} daily partitions) in one run...")
-        materialize(first, yesterday, stack.env)
-        report(stack.env["MEETSYNC_DUCKDB_PATH"])
+        materialize(first, yesterday, stack.env, workdir / "materialize.log")
+        report(stack.settings.duckdb_path)
         print(f"Google API requests: {stack.emulator.total_api_requests()}")
     finally:
         stack.stop()
-    print(f"\nDuckDB file: {stack.env['MEETSYNC_DUCKDB_PATH']}")
-    database = stack.env["MEETSYNC_DUCKDB_PATH"]
+    database = stack.settings.duckdb_path
+    print(f"\nDuckDB file: {database}")
     print(f'Query it: MEETSYNC_DUCKDB_PATH={database} .venv/bin/meetsync sql "FROM meetings"')
     print(f"Demo finished in {time.monotonic() - started:.0f}s")
 

@@ -7,7 +7,7 @@ environment that points at the emulator, ``data/demo/meetsync.duckdb`` (the demo
 `make demo` the UI shows its data) and ``data/demo/dagster_home``. Ctrl-C (or SIGTERM) stops
 ``dagster dev`` gracefully, then the emulator.
 
-    python -m pipelines.ui [--host 127.0.0.1] [--port 3000] [--emulator-port 8765]
+    python -m cli.ui [--host 127.0.0.1] [--port 3000] [--emulator-port 8765]
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from pipelines.local_stack import PROJECT_ROOT, start_local_stack
+from cli.local_stack import PROJECT_ROOT, start_local_stack
 
 WORKDIR = PROJECT_ROOT / "data" / "demo"
 DEFAULT_EMULATOR_PORT = 8765
@@ -144,7 +144,7 @@ class Supervisor:
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="python -m pipelines.ui",
+        prog="python -m cli.ui",
         description="Dagster UI (dagster dev) on the emulator and the demo's DuckDB file.",
     )
     parser.add_argument("--host", default="127.0.0.1", help="UI host (default 127.0.0.1)")
@@ -166,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     supervisor = Supervisor(dagster_dev_command(args.host, args.port), {**os.environ, **stack.env})
     try:
         print(f"Active {stack.connection.account_email}  (emulator at {stack.emulator.url})")
-        print(f"DuckDB file: {stack.env['MEETSYNC_DUCKDB_PATH']}")
+        print(f"DuckDB file: {stack.settings.duckdb_path}")
         print(f"DAGSTER_HOME: {stack.env['DAGSTER_HOME']}", flush=True)
         process = supervisor.start()
         url = browse_url(args.host, args.port)

@@ -8,7 +8,9 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from pipelines.sql_command import DEFAULT_WAIT_SECONDS, FORMATS, run_sql, wait_seconds
+from cli.sql.command import run_sql, wait_seconds
+from cli.sql.rendering import FORMATS
+from cli.sql.runner import DEFAULT_WAIT_SECONDS
 from resources.connection import ConnectError, connect, connection_status, disconnect
 from resources.credentials import ReconnectRequiredError
 from resources.settings import MissingClientError, Settings
@@ -37,7 +39,13 @@ def _disconnect(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _sql(args: argparse.Namespace, settings: Settings) -> int:
-    return run_sql(args.query, settings.duckdb_path, output_format=args.format, wait=args.wait)
+    return run_sql(
+        args.query,
+        settings.duckdb_path,
+        settings.timezone,
+        output_format=args.format,
+        wait=args.wait,
+    )
 
 
 def _emulator(args: argparse.Namespace, settings: Settings) -> int:

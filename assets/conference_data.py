@@ -1,0 +1,43 @@
+"""What Meet returned about a slice's meetings: plain data handed from the fetch to the assembly."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+# Transcript states whose entries are read: FILE_GENERATED is final; ENDED means the session
+# ended and the file is not generated yet, but its entries already exist.
+USABLE_TRANSCRIPT_STATES = frozenset({"FILE_GENERATED", "ENDED"})
+
+
+@dataclass
+class RecordTranscripts:
+    """What Meet holds for one conference record: its transcripts, participants and the
+    entries of every usable transcript. ``error`` is set when a fetch failed for good, and
+    ``unsupported`` when the Meet API refused the account altogether. ``requests`` counts
+    the Google requests these fetches took (retries included)."""
+
+    record_name: str
+    transcripts: list[dict] = field(default_factory=list)
+    participants: list[dict] = field(default_factory=list)
+    entries: dict[str, list[dict]] = field(default_factory=dict)
+    error: str | None = None
+    unsupported: bool = False
+    requests: int = 0
+
+
+@dataclass
+class ConferenceLookup:
+    """Everything Meet holds for one meeting code in one time window: its records, which
+    meeting instance each belongs to (``assigned``: event_id -> records, one key per meeting
+    asked about), the transcripts of every assigned record, and the Google requests the
+    record search took."""
+
+    meeting_code: str
+    window: tuple[datetime, datetime]
+    records: list[dict] = field(default_factory=list)
+    assigned: dict[str, list[dict]] = field(default_factory=dict)
+    transcripts: dict[str, RecordTranscripts] = field(default_factory=dict)
+    error: str | None = None
+    unsupported: bool = False
+    requests: int = 0

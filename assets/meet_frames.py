@@ -1,0 +1,84 @@
+"""From what Meet returned to the rows of conference_records, transcripts and transcript_entries."""
+
+from datetime import datetime
+
+import pandas as pd
+
+from assets.conference_data import ConferenceLookup
+from assets.meet_tables import CONFERENCE_RECORDS, TRANSCRIPT_ENTRIES, TRANSCRIPTS
+from assets.record_matching import Meeting, parse_google_time
+from assets.transcript_assembly import MeetingTranscript, assemble
+
+
+def meetings_of(frame: pd.DataFrame) -> list[Meeting]:
+    """The slice's meetings that have a Meet meeting code."""
+    return [
+        Meeting(row.event_id, row.conference_id, row.start_time, row.end_time)
+        for row in frame.itertuples()
+        if isinstance(row.conference_id, str)
+    ]
+
+
+def build_frames(
+    meetings_frame: pd.DataFrame, lookups: dict[str, ConferenceLookup], now: datetime
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """conference_records, transcripts and transcript_entries rows for a slice's meetings."""
+    record_rows, transcript_rows, entry_rows = [], [], []
+    for row in meetings_frame.itertuples():
+        code = row.conference_id if isinstance(row.conference_id, str) else None
+        lookup = lookups.get(code) if code else None
+        records = lookup.assigned.get(row.event_id, []) if lookup else []
+        result = assemble(
+            row.end_time,
+            records,
+            [lookup.transcripts[r["name"]] for r in records if r["name"] in lookup.transcripts]
+            if lookup
+            else [],
+            now,
+            lookup_error=lookup.error if lookup else None,
+            lookup_unsupported=lookup.unsupported if lookup else False,
+        )
+        record_rows += [_record_row(row, record) for record in records]
+        transcript_rows.append(_transcript_row(row, code, result, len(records), now))
+        entry_rows += [
+            {
+                "event_id": row.event_id,
+                "partition_date": row.partition_date,
+                "entry_index": index,
+                **vars(entry),
+            }
+            for index, entry in enumerate(result.entries)
+        ]
+    return (
+        CONFERENCE_RECORDS.frame(record_rows),
+        TRANSCRIPTS.frame(transcript_rows),
+        TRANSCRIPT_ENTRIES.frame(entry_rows),
+    )
+
+
+def _record_row(meeting, record: dict) -> dict:
+    return {
+        "record_name": record["name"],
+        "event_id": meeting.event_id,
+        "conference_id": meeting.conference_id,
+        "partition_date": meeting.partition_date,
+        "start_time": parse_google_time(record.get("startTime")),
+        "end_time": parse_google_time(record.get("endTime")),
+        "expire_time": parse_google_time(record.get("expireTime")),
+        "space": record.get("space") if isinstance(record.get("space"), str) else None,
+    }
+
+
+def _transcript_row(meeting, code, result: MeetingTranscript, records: int, now) -> dict:
+    return {
+        "event_id": meeting.event_id,
+        "partition_date": meeting.partition_date,
+        "conference_id": code,
+        "transcript_status": result.status,
+        "transcript": result.text,
+        "entry_count": len(result.entries),
+        "record_count": records,
+        "transcript_names": result.transcript_names,
+        "status_detail": result.detail,
+        "checked_at": now,
+    }

@@ -1,0 +1,2 @@
+"""The `meetsync` command (connect, status, disconnect, sql, emulator) and the local stack
+behind `make demo` and `make ui`."""
