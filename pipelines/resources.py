@@ -9,11 +9,12 @@ from resources.settings import CLIENT_ID_VARIABLE, CLIENT_SECRET_VARIABLE, Setti
 
 def build_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
     """The OAuth client is passed by variable name, so the Dagster UI shows the name and
-    never the secret; everything else is the settings' value."""
+    never the secret; everything else is the settings' value. An unset client is left empty,
+    so a run fails with meetsync's own message rather than Dagster's config error."""
     return {
         "google": GoogleWorkspaceResource(
-            client_id=dg.EnvVar(CLIENT_ID_VARIABLE),
-            client_secret=dg.EnvVar(CLIENT_SECRET_VARIABLE),
+            client_id=dg.EnvVar(CLIENT_ID_VARIABLE) if settings.client_id else "",
+            client_secret=dg.EnvVar(CLIENT_SECRET_VARIABLE) if settings.client_secret else "",
             api_endpoint=settings.api_endpoint or "",
             meetsync_home=str(settings.home),
             max_workers=settings.workers,

@@ -8,20 +8,39 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 
-from google_auth_oauthlib.flow import InstalledAppFlow
+import google.oauth2.credentials
+from google_auth_oauthlib.flow import InstalledAppFlow, WSGITimeoutError
+from oauthlib.oauth2.rfc6749.errors import AccessDeniedError, OAuth2Error
 
 from resources.credentials import ReconnectRequiredError, load_credentials
 from resources.google_api import GoogleApiClient
-from resources.settings import SCOPES, Settings, allow_loopback_http
+from resources.settings import (
+    OPTIONAL_PERMISSIONS,
+    REQUIRED_PERMISSIONS,
+    SCOPES,
+    Settings,
+    allow_loopback_http,
+)
+from resources.setup_errors import SetupError
 from resources.token_store import ACTIVE, STATUS_LABELS, StoredConnection, TokenStore
 
 log = logging.getLogger(__name__)
 
-PROMPT_MESSAGE = "Open this URL in a browser to connect meetsync to Google:\n{url}"
+# Google redirects the browser to a port on this machine's loopback interface, where the
+# flow listens: the browser that consents must run on this machine.
+BROWSER_MESSAGE = (
+    "Your browser opens Google's consent page. If it does not, open this URL in a browser "
+    "on this machine:\n{url}\n"
+)
+NO_BROWSER_MESSAGE = (
+    "Open this URL in a browser on this machine (Google sends the answer to meetsync at a "
+    "loopback address, http://localhost, which a browser elsewhere cannot reach):\n{url}\n"
+)
 SUCCESS_MESSAGE = "meetsync is connected to Google. You can close this tab."
+CONNECT_AGAIN = "run meetsync connect"
 
 
-class ConnectError(RuntimeError):
+class ConnectError(SetupError):
     """Consent finished but left nothing meetsync can use."""
 
 
@@ -30,12 +49,14 @@ class ConnectionStatus:
     label: str  # "Active", "Reconnect required" or "Not connected"
     account_email: str | None
     exit_code: int
+    note: str = ""  # what the connection cannot do, or what to do next
 
     def __str__(self) -> str:
-        return f"{self.label} {self.account_email}" if self.account_email else self.label
+        text = f"{self.label} {self.account_email}" if self.account_email else self.label
+        return text + self.note
 
 
-NOT_CONNECTED = ConnectionStatus("Not connected", None, 1)
+NOT_CONNECTED = ConnectionStatus("Not connected", None, 1, f": {CONNECT_AGAIN}")
 
 
 def connect(
@@ -45,12 +66,15 @@ def connect(
     browser: str | None = None,
     timeout_seconds: float | None = 600,
 ) -> StoredConnection:
-    """Run Google's installed-app consent flow and store the resulting connection."""
+    """Run Google's installed-app consent flow and store the resulting connection.
+
+    Consent is always asked for again (``prompt=consent``): Google sends a refresh token only
+    for a consent, and a machine without the stored connection has none. The connection
+    keeps the scopes Google granted; without the required ones nothing is stored.
+    """
     client_id, client_secret = settings.require_client()
     endpoints = settings.endpoints
     allow_loopback_http(endpoints)
-    store = TokenStore(settings.home)
-    already_connected = store.load() is not None
     flow = InstalledAppFlow.from_client_config(
         {
             "installed": {
@@ -63,28 +87,28 @@ def connect(
         },
         scopes=list(SCOPES),
     )
-    extra = {"prompt": "consent"} if already_connected else {}
-    credentials = flow.run_local_server(
+    message = BROWSER_MESSAGE if open_browser else NO_BROWSER_MESSAGE
+    credentials = _consent(
+        flow,
         host="localhost",
         port=0,
         open_browser=open_browser,
         browser=browser,
-        authorization_prompt_message=PROMPT_MESSAGE,
+        authorization_prompt_message=message + _waiting(timeout_seconds),
         success_message=SUCCESS_MESSAGE,
         timeout_seconds=timeout_seconds,
         access_type="offline",
-        **extra,
+        prompt="consent",
     )
     if not credentials.refresh_token:
-        raise ConnectError(
-            "Google returned no refresh token for this consent. "
-            "Run `meetsync disconnect`, then `meetsync connect` again."
-        )
-    granted = set(credentials.granted_scopes or SCOPES)
-    missing = set(SCOPES) - granted
+        raise ConnectError(f"Google returned no refresh token for this consent: {CONNECT_AGAIN}")
+    granted = tuple(credentials.granted_scopes or SCOPES)
+    missing = [p for p in REQUIRED_PERMISSIONS if p.scope not in granted]
     if missing:
+        names = " and ".join(f"{p.name} ({p.scope})" for p in missing)
         raise ConnectError(
-            "Consent did not grant every scope meetsync needs: " + ", ".join(sorted(missing))
+            f"Google did not grant {names}, which meetsync needs: {CONNECT_AGAIN} again and "
+            "leave it ticked on Google's consent page"
         )
     email = GoogleApiClient(credentials, endpoints).primary_calendar_id()
     connection = StoredConnection(
@@ -92,12 +116,77 @@ def connect(
         refresh_token=credentials.refresh_token,
         client_id=client_id,
         token_uri=endpoints.token_uri,
-        scopes=tuple(SCOPES),
+        scopes=granted,
         access_token=credentials.token,
         expiry=credentials.expiry,
     )
-    store.save(connection)
+    TokenStore(settings.home).save(connection)
     return connection
+
+
+def _consent(flow: InstalledAppFlow, **options) -> google.oauth2.credentials.Credentials:
+    """The credentials of one consent, whichever scopes the user left ticked."""
+    try:
+        return flow.run_local_server(**options)
+    except Warning as changed:
+        # oauthlib refuses a token whose scopes differ from the ones asked for ("Scope has
+        # changed"); with granular consent that is the user's choice, and the token's own
+        # scope says what Google granted.
+        token = getattr(changed, "token", None)
+        if not isinstance(token, dict) or "access_token" not in token:
+            raise
+        flow.oauth2session.token = token
+        return flow.credentials
+    except WSGITimeoutError:
+        waited = _duration(options["timeout_seconds"])
+        raise ConnectError(
+            f"No answer from Google's consent page in {waited}: {CONNECT_AGAIN}"
+        ) from None
+    except AccessDeniedError:
+        raise ConnectError(
+            f"Access was denied on Google's consent page: {CONNECT_AGAIN} and allow Calendar "
+            "access"
+        ) from None
+    except OAuth2Error as error:
+        raise ConnectError(
+            f"Google refused the consent ({error.error}: {error.description}): check "
+            f"GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET, then {CONNECT_AGAIN}"
+        ) from None
+
+
+def _waiting(timeout_seconds: float | None) -> str:
+    if timeout_seconds is None:
+        return "Waiting for Google's answer (Ctrl-C to stop)..."
+    return f"Waiting up to {_duration(timeout_seconds)} for Google's answer (Ctrl-C to stop)..."
+
+
+def _duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "no time limit"
+    if seconds >= 120 and seconds % 60 == 0:
+        return f"{int(seconds // 60)} minutes"
+    return f"{seconds:g} seconds"
+
+
+def missing_permissions_note(granted: tuple[str, ...] | frozenset[str]) -> str:
+    """What a connection lacking optional scopes cannot do, and how to grant them; '' when
+    every optional scope was granted."""
+    missing = [p for p in OPTIONAL_PERMISSIONS if p.scope not in granted]
+    if not missing:
+        return ""
+    reach = "calendar only" if len(missing) == len(OPTIONAL_PERMISSIONS) else "limited"
+    lost = "; ".join(p.without for p in missing)
+    names = " and ".join(p.name for p in missing)
+    return f" ({reach}: {lost}; {CONNECT_AGAIN} to grant {names})"
+
+
+def status_of(connection: StoredConnection) -> ConnectionStatus:
+    """How ``meetsync status`` shows a stored connection."""
+    label = STATUS_LABELS[connection.status]
+    if connection.status == ACTIVE:
+        note = missing_permissions_note(connection.scopes)
+        return ConnectionStatus(label, connection.account_email, 0, note)
+    return ConnectionStatus(label, connection.account_email, 2, f": {CONNECT_AGAIN}")
 
 
 def connection_status(settings: Settings, *, check: bool = False) -> ConnectionStatus:
@@ -114,8 +203,7 @@ def connection_status(settings: Settings, *, check: bool = False) -> ConnectionS
             GoogleApiClient(credentials, settings.endpoints).primary_calendar_id()
         except ReconnectRequiredError:
             connection = store.load() or connection
-    exit_code = 0 if connection.status == ACTIVE else 2
-    return ConnectionStatus(STATUS_LABELS[connection.status], connection.account_email, exit_code)
+    return status_of(connection)
 
 
 def disconnect(settings: Settings) -> StoredConnection | None:

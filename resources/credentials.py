@@ -10,6 +10,7 @@ import google.auth._helpers
 import google.auth.exceptions
 import google.oauth2.credentials
 
+from resources.setup_errors import SetupError
 from resources.token_store import StoredConnection, TokenStore
 
 log = logging.getLogger(__name__)
@@ -17,14 +18,14 @@ log = logging.getLogger(__name__)
 RECONNECT_MESSAGE = "Google connection needs reconnecting: run meetsync connect"
 
 
-class ReconnectRequiredError(RuntimeError):
+class ReconnectRequiredError(SetupError):
     """Google refused the refresh token (revoked, expired, or the password changed)."""
 
     def __init__(self, message: str = RECONNECT_MESSAGE) -> None:
         super().__init__(message)
 
 
-class NotConnectedError(RuntimeError):
+class NotConnectedError(SetupError):
     """No Google connection is stored."""
 
     def __init__(self) -> None:
@@ -53,6 +54,7 @@ class StoredCredentials(google.oauth2.credentials.Credentials):
             client_id=connection.client_id,
             client_secret=client_secret,
             scopes=list(connection.scopes),
+            granted_scopes=list(connection.scopes),
             expiry=connection.expiry,
         )
         self._store = store

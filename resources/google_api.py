@@ -24,13 +24,15 @@ from googleapiclient.errors import HttpError
 
 from resources.credentials import ReconnectRequiredError
 from resources.rate_limit import TokenBucket
-from resources.retry import RetryPolicy, error_reasons, is_retryable
+from resources.retry import RetryPolicy, error_payload, error_reasons, is_retryable
 from resources.settings import GoogleEndpoints
+from resources.setup_errors import SetupError
 
 log = logging.getLogger(__name__)
 
 EVENT_FIELDS = (
-    "nextPageToken,items(id,status,summary,start,end,attendees(email),organizer(email),"
+    "nextPageToken,items(id,status,summary,start,end,"
+    "attendees(email,resource,responseStatus,optional,organizer,self),organizer(email),"
     "recurringEventId,htmlLink,conferenceData(conferenceId,conferenceSolution(key(type)),"
     "entryPoints(entryPointType,uri)))"
 )
@@ -45,6 +47,9 @@ PARTICIPANT_FIELDS = (
 )
 
 SCOPE_INSUFFICIENT = "ACCESS_TOKEN_SCOPE_INSUFFICIENT"
+# A 403 for an API not enabled in the OAuth client's Cloud project: google.rpc.ErrorInfo's
+# reason, and Calendar's legacy errors[].reason.
+SERVICE_DISABLED_REASONS = frozenset({"SERVICE_DISABLED", "accessNotConfigured"})
 MAX_EVENTS_PAGE = 2500
 MAX_RECORDS_PAGE = 100
 MAX_TRANSCRIPTS_PAGE = 100
@@ -57,12 +62,12 @@ class MeetApiUnavailableError(RuntimeError):
 
 
 class MissingScopeError(ReconnectRequiredError):
-    """The stored connection was granted fewer scopes than meetsync needs."""
+    """Google refused a call for a scope the connection was believed to have."""
 
     def __init__(self) -> None:
         super().__init__(
-            "Google refused a call for lack of permission: the connection misses a scope. "
-            "Run meetsync connect and allow both Calendar and Meet access."
+            "Google refused a call for lack of permission (access was withdrawn): "
+            "run meetsync connect"
         )
 
 
@@ -82,6 +87,39 @@ class RequestUsage:
             self.retries - earlier.retries,
             self.rate_limit_waits - earlier.rate_limit_waits,
         )
+
+
+class ServiceDisabledError(SetupError):
+    """An API meetsync calls is not enabled in the OAuth client's Google Cloud project."""
+
+
+def service_disabled(error: HttpError) -> ServiceDisabledError | None:
+    """The setup error a 403 stands for when its API is disabled, else None: Google's message
+    on one line, with the console link that enables the API."""
+    if error.resp.status != 403 or not SERVICE_DISABLED_REASONS & error_reasons(error):
+        return None
+    payload = error_payload(error)
+    message = " ".join(str(payload.get("message") or "").split())
+    link = _activation_url(payload)
+    if not message:
+        message = "A Google API meetsync needs is not enabled in the OAuth client's project."
+    if link and link not in message:
+        message = f"{message} Enable it at {link}"
+    return ServiceDisabledError(message)
+
+
+def _activation_url(payload: dict) -> str | None:
+    """The console link of an error's details: ErrorInfo's activationUrl, else a Help link."""
+    details = [d for d in payload.get("details") or [] if isinstance(d, dict)]
+    for detail in details:
+        metadata = detail.get("metadata")
+        if isinstance(metadata, dict) and isinstance(metadata.get("activationUrl"), str):
+            return metadata["activationUrl"]
+    for detail in details:
+        for link in detail.get("links") or []:
+            if isinstance(link, dict) and isinstance(link.get("url"), str):
+                return link["url"]
+    return None
 
 
 def rfc3339(moment: datetime) -> str:
@@ -164,6 +202,9 @@ class GoogleApiClient:
             try:
                 return request.execute(num_retries=0)
             except HttpError as error:
+                disabled = service_disabled(error)
+                if disabled is not None:
+                    raise disabled from None
                 if error.resp.status == 403 and SCOPE_INSUFFICIENT in error_reasons(error):
                     raise MissingScopeError() from None
                 if _meet_refused(api, error):
@@ -248,6 +289,15 @@ class GoogleApiClient:
             ),
             "items",
         )
+
+    def latest_conference_record(self) -> dict | None:
+        """The account's most recent conference record (one small Meet call), if any."""
+        page = self._execute(
+            "meet",
+            lambda s: s.conferenceRecords().list(pageSize=1, fields="conferenceRecords(name)"),
+        )
+        records = page.get("conferenceRecords") or []
+        return records[0] if records else None
 
     def find_conference_records(
         self, meeting_code: str, window_start: datetime, window_end: datetime

@@ -21,6 +21,7 @@ from resources.settings import (
     DEFAULT_RETRY_BASE_SECONDS,
     DEFAULT_WORKERS,
     GoogleEndpoints,
+    MissingClientError,
     allow_loopback_http,
 )
 from resources.token_store import TokenStore
@@ -31,10 +32,11 @@ class GoogleWorkspaceResource(dg.ConfigurableResource):
 
     Tokens come from the connection stored in ``meetsync_home``; they are refreshed
     automatically, and a refused refresh token fails the run with a reconnect message.
+    ``granted_scopes`` says what the connection may read: the assets make no call it forbids.
     """
 
-    client_id: str = Field(description="OAuth client ID (Desktop app).")
-    client_secret: str = Field(description="OAuth client secret.")
+    client_id: str = Field(default="", description="OAuth client ID (Desktop app).")
+    client_secret: str = Field(default="", description="OAuth client secret.")
     api_endpoint: str = Field(
         default="", description="Root of every Google call; empty means Google itself."
     )
@@ -55,6 +57,8 @@ class GoogleWorkspaceResource(dg.ConfigurableResource):
     _account_email: str | None = PrivateAttr(default=None)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        if not self.client_id or not self.client_secret:
+            raise MissingClientError()
         endpoints = GoogleEndpoints.for_endpoint(self.api_endpoint or None)
         allow_loopback_http(endpoints)
         credentials = load_credentials(
@@ -80,9 +84,18 @@ class GoogleWorkspaceResource(dg.ConfigurableResource):
         """The connected account, whose primary calendar is read."""
         return self._account_email
 
+    @property
+    def granted_scopes(self) -> frozenset[str]:
+        """The scopes Google granted the connection (the user may have unticked some)."""
+        return frozenset(self.client.credentials.granted_scopes or ())
+
     def list_events(self, start: datetime, end: datetime, time_zone: str) -> list[dict]:
         """Events of the primary calendar overlapping [start, end), recurring ones expanded."""
         return list(self.client.list_events(start, end, time_zone))
+
+    def latest_conference_record(self) -> dict | None:
+        """The account's most recent Meet conference record, if any: one small Meet call."""
+        return self.client.latest_conference_record()
 
     def find_conference_records(
         self, meeting_code: str, window: tuple[datetime, datetime]

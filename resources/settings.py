@@ -12,9 +12,27 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from resources.setup_errors import SetupError
+
 CALENDAR_SCOPE = "https://www.googleapis.com/auth/calendar.readonly"
 MEET_SCOPE = "https://www.googleapis.com/auth/meetings.space.readonly"
-SCOPES = (CALENDAR_SCOPE, MEET_SCOPE)
+
+
+@dataclass(frozen=True)
+class Permission:
+    """A scope meetsync asks for, as the user sees it on Google's consent page."""
+
+    scope: str
+    name: str  # "Calendar access": what the user grants, in the advice to connect again
+    without: str = ""  # for an optional scope: what meetsync cannot do without it
+
+
+# Google's consent page lets the user untick any scope. Calendar is required: without it
+# there is nothing to import. The optional ones are asked for too, and the connection
+# records which scopes Google granted; the assets make no call that a missing one forbids.
+REQUIRED_PERMISSIONS = (Permission(CALENDAR_SCOPE, "Calendar access"),)
+OPTIONAL_PERMISSIONS = (Permission(MEET_SCOPE, "Meet access", "transcripts not permitted"),)
+SCOPES = tuple(p.scope for p in REQUIRED_PERMISSIONS + OPTIONAL_PERMISSIONS)
 
 GOOGLE_AUTH_URI = "https://accounts.google.com/o/oauth2/auth"
 GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token"
@@ -133,12 +151,15 @@ class Settings:
 
     def require_client(self) -> tuple[str, str]:
         if not self.client_id or not self.client_secret:
-            raise MissingClientError(
-                "GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET must be set "
-                "(an OAuth client of type Desktop app; see README)."
-            )
+            raise MissingClientError()
         return self.client_id, self.client_secret
 
 
-class MissingClientError(RuntimeError):
+class MissingClientError(SetupError):
     """The OAuth client credentials are not configured."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET must be set "
+            "(an OAuth client of type Desktop app; see README)."
+        )

@@ -10,6 +10,8 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
+from resources.setup_errors import SetupError
+
 ACTIVE = "active"
 RECONNECT_REQUIRED = "reconnect_required"
 
@@ -24,7 +26,7 @@ class StoredConnection:
     refresh_token: str
     client_id: str
     token_uri: str
-    scopes: tuple[str, ...]
+    scopes: tuple[str, ...]  # the scopes Google granted, which may be fewer than asked for
     access_token: str | None = None
     expiry: datetime | None = None  # naive UTC, as google-auth keeps it
     status: str = ACTIVE
@@ -59,7 +61,7 @@ class StoredConnection:
         )
 
 
-class CorruptTokenStoreError(RuntimeError):
+class CorruptTokenStoreError(SetupError):
     """The connection file exists but cannot be read."""
 
 
