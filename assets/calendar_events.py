@@ -8,6 +8,7 @@ import dagster as dg
 import pandas as pd
 from dagster_duckdb import DuckDBResource
 
+from assets.meet_fetch import check_meet_enabled
 from assets.partition_metadata import (
     calendar_numbers_by_day,
     days_label,
@@ -21,6 +22,10 @@ from resources.google_workspace import GoogleWorkspaceResource
 MEET_SOLUTION = "hangoutsMeet"
 MEET_CODE = re.compile(r"^[a-z]{3}-[a-z]{4}-[a-z]{3}$")
 MEET_URI = re.compile(r"https://meet\.google\.com/([a-z]{3}-[a-z]{4}-[a-z]{3})\b")
+ROOM_DOMAIN = "@resource.calendar.google.com"  # booked rooms and other Workspace resources
+ATTENDEE_TYPE = (
+    "STRUCT(email VARCHAR, response_status VARCHAR, is_optional BOOLEAN, is_organizer BOOLEAN)[]"
+)
 
 CALENDAR_EVENTS = Table(
     "calendar_events",
@@ -33,7 +38,16 @@ CALENDAR_EVENTS = Table(
         Column("all_day", "BOOLEAN", "True for all-day events"),
         Column("status", "VARCHAR", "confirmed or tentative (cancelled events are dropped)"),
         Column("organizer_email", "VARCHAR", "Organizer's email"),
-        Column("attendees", "VARCHAR[]", "Attendees' emails (entries without email dropped)"),
+        Column(
+            "attendees", "VARCHAR[]", "Attendees' emails (rooms and entries without email left out)"
+        ),
+        Column(
+            "attendee_responses",
+            ATTENDEE_TYPE,
+            "Each attendee of `attendees`: email, response_status (accepted, declined, "
+            "tentative, needsAction), is_optional, is_organizer",
+        ),
+        Column("rooms", "VARCHAR[]", "Booked rooms (resource attendees), by resource email"),
         Column("recurring_event_id", "VARCHAR", "Id of the recurring series, if any"),
         Column("conference_solution", "VARCHAR", "hangoutsMeet, addOn, ... or NULL"),
         Column("conference_id", "VARCHAR", "Meet meeting code (abc-mnop-xyz) for Meet events"),
@@ -104,6 +118,37 @@ def conference_of(item: dict) -> tuple[str | None, str | None]:
     return solution, meet_code(conference)
 
 
+def is_room(attendee: dict) -> bool:
+    """A booked room (or other resource), not a person: Calendar flags it ``resource``."""
+    email = attendee["email"]
+    return attendee.get("resource") is True or email.lower().endswith(ROOM_DOMAIN)
+
+
+def attendees_of(item: dict) -> tuple[dict[str, dict], list[str]]:
+    """An event's people (email -> its response) and its rooms, each listed once; attendees
+    without an email are left out."""
+    listed = item.get("attendees")
+    people: dict[str, dict] = {}
+    rooms: list[str] = []
+    for attendee in listed if isinstance(listed, list) else []:
+        if not isinstance(attendee, dict) or not _text(attendee.get("email")):
+            continue
+        email = attendee["email"]
+        if is_room(attendee):
+            rooms += [] if email in rooms else [email]
+            continue
+        people.setdefault(
+            email,
+            {
+                "email": email,
+                "response_status": _text(attendee.get("responseStatus")),
+                "is_optional": attendee.get("optional") is True,
+                "is_organizer": attendee.get("organizer") is True,
+            },
+        )
+    return people, rooms
+
+
 def event_row(item: dict, zone: ZoneInfo) -> dict | None:
     """One calendar_events row, or None for events to skip (cancelled, no usable start)."""
     if not isinstance(item, dict) or not _text(item.get("id")) or item.get("status") == "cancelled":
@@ -115,12 +160,7 @@ def event_row(item: dict, zone: ZoneInfo) -> dict | None:
     if end is None or end < start:
         end = start
     solution, code = conference_of(item)
-    listed = item.get("attendees")
-    attendees = [
-        a["email"]
-        for a in (listed if isinstance(listed, list) else [])
-        if isinstance(a, dict) and isinstance(a.get("email"), str) and a["email"]
-    ]
+    people, rooms = attendees_of(item)
     return {
         "event_id": item["id"],
         "partition_date": start.astimezone(zone).date(),
@@ -130,7 +170,9 @@ def event_row(item: dict, zone: ZoneInfo) -> dict | None:
         "all_day": all_day,
         "status": _text(item.get("status")) or "confirmed",
         "organizer_email": _text(_mapping(item.get("organizer")).get("email")),
-        "attendees": list(dict.fromkeys(attendees)),
+        "attendees": list(people),
+        "attendee_responses": list(people.values()),
+        "rooms": rooms,
         "recurring_event_id": _text(item.get("recurringEventId")),
         "conference_solution": solution,
         "conference_id": code,
@@ -185,6 +227,7 @@ def calendar_events(
     before = google.requests_by_this_thread()
     frame, items = fetch_events_frame(google, window.start, window.end)
     requests = google.requests_by_this_thread() - before
+    check_meet_enabled(google)  # a disabled Meet API stops the run before anything is written
     with duckdb.get_connection() as conn:
         written = replace_slice(conn, CALENDAR_EVENTS, frame, first_day, end_day)
     days = days_label(first_day, end_day)

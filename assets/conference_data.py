@@ -8,6 +8,7 @@ from datetime import datetime
 # Transcript states whose entries are read: FILE_GENERATED is final; ENDED means the session
 # ended and the file is not generated yet, but its entries already exist.
 USABLE_TRANSCRIPT_STATES = frozenset({"FILE_GENERATED", "ENDED"})
+FINAL_TRANSCRIPT_STATE = "FILE_GENERATED"
 
 
 @dataclass
@@ -31,7 +32,8 @@ class ConferenceLookup:
     """Everything Meet holds for one meeting code in one time window: its records, which
     meeting instance each belongs to (``assigned``: event_id -> records, one key per meeting
     asked about), the transcripts of every assigned record, and the Google requests the
-    record search took."""
+    record search took. ``not_permitted``: the connection may not read Meet, so Meet was not
+    asked."""
 
     meeting_code: str
     window: tuple[datetime, datetime]
@@ -41,3 +43,4 @@ class ConferenceLookup:
     error: str | None = None
     unsupported: bool = False
     requests: int = 0
+    not_permitted: bool = False

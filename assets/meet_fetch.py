@@ -13,13 +13,33 @@ from datetime import datetime
 
 from assets.conference_data import USABLE_TRANSCRIPT_STATES, ConferenceLookup, RecordTranscripts
 from assets.record_matching import Meeting, assign_records, lookup_windows
-from resources.credentials import ReconnectRequiredError
 from resources.google_api import MeetApiUnavailableError
 from resources.google_workspace import GoogleWorkspaceResource
+from resources.settings import MEET_SCOPE
+from resources.setup_errors import SetupError
 
 # (meetings done, meetings asked about)
 ProgressCallback = Callable[[int, int], None]
 PROGRESS_POLL_SECONDS = 1.0
+
+
+def meet_permitted(google: GoogleWorkspaceResource) -> bool:
+    """Whether the user granted Meet access: without it, Meet is never asked."""
+    return MEET_SCOPE in google.granted_scopes
+
+
+def check_meet_enabled(google: GoogleWorkspaceResource) -> None:
+    """Stop the run, before any step writes, when the Meet REST API is not enabled in the
+    OAuth client's Cloud project (a setup error, not a fact about meetings): one small Meet
+    call. Any other failure is left to the Meet step, which records it per meeting."""
+    if not meet_permitted(google):
+        return
+    try:
+        google.latest_conference_record()
+    except SetupError:
+        raise
+    except Exception:  # a refused account or a passing fault: not a setup error
+        return
 
 
 def fetch_conferences(
@@ -33,14 +53,21 @@ def fetch_conferences(
 
     Transcript fetches start as soon as their code's records are known, so the slowest
     meeting, not the sum of steps, bounds the wall time. A code or record that keeps failing
-    is reported in its result; a refused refresh token stops everything. ``on_progress``
-    hears (meetings done, meetings asked about) whenever a fetch finishes and at least every
-    ``PROGRESS_POLL_SECONDS`` while none does; a meeting is done once its code's records and
-    every record matched to it are fetched.
+    is reported in its result; a setup error (refused refresh token, disabled API) stops
+    everything. Without Meet access no request is made and every lookup is not_permitted.
+    ``on_progress`` hears (meetings done, meetings asked about) whenever a fetch finishes and
+    at least every ``PROGRESS_POLL_SECONDS`` while none does; a meeting is done once its
+    code's records and every record matched to it are fetched.
     """
     lookups = {
         code: ConferenceLookup(code, window) for code, window in lookup_windows(meetings).items()
     }
+    if not meet_permitted(google):
+        for lookup in lookups.values():
+            lookup.not_permitted = True
+        if on_progress:
+            on_progress(len(meetings), len(meetings))
+        return lookups
     pool = ThreadPoolExecutor(max_workers=google.max_workers, thread_name_prefix="meet")
     try:
         fetches = _Fetches(google, pool)
@@ -131,7 +158,7 @@ def _find_records(google: GoogleWorkspaceResource, lookup: ConferenceLookup) -> 
     before = google.requests_by_this_thread()
     try:
         lookup.records = google.find_conference_records(lookup.meeting_code, lookup.window)
-    except ReconnectRequiredError:
+    except SetupError:
         raise
     except Exception as error:
         lookup.error, lookup.unsupported = failure_of(error)
@@ -143,7 +170,7 @@ def _fetch_record(google: GoogleWorkspaceResource, record_name: str) -> RecordTr
     before = google.requests_by_this_thread()
     try:
         result = fetch_record_transcripts(google, record_name)
-    except ReconnectRequiredError:
+    except SetupError:
         raise
     except Exception as error:
         detail, unsupported = failure_of(error)

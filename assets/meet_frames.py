@@ -37,6 +37,7 @@ def build_frames(
             now,
             lookup_error=lookup.error if lookup else None,
             lookup_unsupported=lookup.unsupported if lookup else False,
+            lookup_not_permitted=lookup.not_permitted if lookup else False,
         )
         record_rows += [_record_row(row, record) for record in records]
         transcript_rows.append(_transcript_row(row, code, result, len(records), now))
@@ -79,6 +80,7 @@ def _transcript_row(meeting, code, result: MeetingTranscript, records: int, now)
         "entry_count": len(result.entries),
         "record_count": records,
         "transcript_names": result.transcript_names,
+        "transcript_final": result.final,
         "status_detail": result.detail,
         "checked_at": now,
     }

@@ -4,7 +4,7 @@ import dagster as dg
 import pandas as pd
 from dagster_duckdb import DuckDBResource
 
-from assets.calendar_events import calendar_events
+from assets.calendar_events import ATTENDEE_TYPE, calendar_events
 from assets.partition_metadata import partition_days, record_day_metadata, row_counts_by_day
 from assets.partitions import daily_partitions
 from assets.warehouse import Column, Table, query_slice, replace_slice
@@ -17,7 +17,13 @@ MEET_MEETINGS = Table(
         Column("title", "VARCHAR", "Event summary"),
         Column("start_time", "TIMESTAMPTZ", "Scheduled start"),
         Column("end_time", "TIMESTAMPTZ", "Scheduled end"),
-        Column("attendees", "VARCHAR[]", "Attendees' emails"),
+        Column("attendees", "VARCHAR[]", "Attendees' emails (people only, never rooms)"),
+        Column(
+            "attendee_responses",
+            ATTENDEE_TYPE,
+            "Each attendee: email, response_status, is_optional, is_organizer",
+        ),
+        Column("rooms", "VARCHAR[]", "Booked rooms, by resource email"),
         Column("conference_id", "VARCHAR", "Meet meeting code, e.g. abc-mnop-xyz"),
         Column("organizer_email", "VARCHAR", "Organizer's email"),
         Column("recurring_event_id", "VARCHAR", "Recurring series id; instances share a code"),
@@ -76,7 +82,8 @@ def meet_meetings(
     context: dg.AssetExecutionContext, duckdb: DuckDBResource
 ) -> dg.MaterializeResult:
     """The calendar events that carry a Google Meet conference (conference solution
-    `hangoutsMeet`), with title, times, attendees' emails and the Meet meeting code.
+    `hangoutsMeet`), with title, times, attendees (their emails and responses), booked rooms
+    and the Meet meeting code.
     Events without conference data, or with another solution (Zoom add-ons...), are not here."""
     window = context.partition_time_window
     first_day, end_day = window.start.date(), window.end.date()

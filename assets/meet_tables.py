@@ -24,6 +24,13 @@ TRANSCRIPTS = Table(
         Column("conference_id", "VARCHAR", "Meet meeting code"),
         Column("transcript_status", "VARCHAR", "One of: " + ", ".join(STATUSES)),
         Column("transcript", "VARCHAR", "'Speaker: utterance' lines in time order; '' if none"),
+        Column(
+            "transcript_final",
+            "BOOLEAN",
+            "For an available transcript: true once Meet generated every transcript file "
+            "(FILE_GENERATED), false while one is only ENDED and may still change (fetched "
+            "again by late_transcripts); NULL for other statuses",
+        ),
         Column("entry_count", "INTEGER", "Transcript entries assembled"),
         Column("record_count", "INTEGER", "Conference records matched to the meeting"),
         Column("transcript_names", "VARCHAR[]", "Meet transcripts seen, any state"),

@@ -80,8 +80,9 @@ def _spec(table: Table, description: str) -> dg.AssetSpec:
         _spec(
             TRANSCRIPTS,
             "One row per Meet meeting: its transcript as 'Speaker: utterance' lines across all "
-            "its records and transcripts (FILE_GENERATED or ENDED), and a status: available, "
-            "pending, no_transcript, no_conference, expired, unsupported or failed.",
+            "its records and transcripts (FILE_GENERATED or ENDED; transcript_final says which), "
+            "and a status: available, pending, no_transcript, no_conference, expired, "
+            "unsupported, not_permitted (the user did not grant Meet access) or failed.",
         ),
         _spec(
             TRANSCRIPT_ENTRIES,

@@ -5,7 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from assets.conference_data import USABLE_TRANSCRIPT_STATES, RecordTranscripts
+from assets.conference_data import (
+    FINAL_TRANSCRIPT_STATE,
+    USABLE_TRANSCRIPT_STATES,
+    RecordTranscripts,
+)
 from assets.record_matching import parse_google_time
 
 UNKNOWN_SPEAKER = "Unknown speaker"
@@ -17,10 +21,23 @@ NO_TRANSCRIPT = "no_transcript"
 NO_CONFERENCE = "no_conference"
 EXPIRED = "expired"
 UNSUPPORTED = "unsupported"
+NOT_PERMITTED = "not_permitted"
 FAILED = "failed"
-STATUSES = (AVAILABLE, PENDING, NO_TRANSCRIPT, NO_CONFERENCE, EXPIRED, UNSUPPORTED, FAILED)
-# Statuses that a later run may still change: re-checked for a bounded number of days.
-RECHECK_STATUSES = (PENDING, NO_CONFERENCE, FAILED)
+STATUSES = (
+    AVAILABLE,
+    PENDING,
+    NO_TRANSCRIPT,
+    NO_CONFERENCE,
+    EXPIRED,
+    UNSUPPORTED,
+    NOT_PERMITTED,
+    FAILED,
+)
+# Statuses that a later run may still change: re-checked for a bounded number of days, as
+# are available transcripts that are not final yet. 'unsupported' heals once the account's
+# Meet access is fixed; 'not_permitted' needs a new consent (then a re-import).
+RECHECK_STATUSES = (PENDING, NO_CONFERENCE, FAILED, UNSUPPORTED)
+NOT_PERMITTED_DETAIL = "The connection has no Meet access: run meetsync connect to grant it"
 
 
 def speaker_name(participant: dict | None) -> str:
@@ -55,6 +72,7 @@ class MeetingTranscript:
     entries: list[EntryRow] = field(default_factory=list)
     transcript_names: list[str] = field(default_factory=list)
     detail: str | None = None
+    final: bool | None = None  # for an available transcript: may its text still change?
 
     @property
     def text(self) -> str:
@@ -105,8 +123,15 @@ def assemble(
     now: datetime,
     lookup_error: str | None = None,
     lookup_unsupported: bool = False,
+    lookup_not_permitted: bool = False,
 ) -> MeetingTranscript:
-    """The transcript and status of one meeting from everything Meet returned for it."""
+    """The transcript and status of one meeting from everything Meet returned for it.
+
+    An available transcript is final once every record has ended and every transcript is
+    FILE_GENERATED; an ENDED one already has its entries, but Meet may still add to them.
+    """
+    if lookup_not_permitted:
+        return MeetingTranscript(NOT_PERMITTED, detail=NOT_PERMITTED_DETAIL)
     if lookup_unsupported or any(f.unsupported for f in fetched):
         return MeetingTranscript(UNSUPPORTED, detail=lookup_error or _first_error(fetched))
     if lookup_error:
@@ -134,8 +159,9 @@ def assemble(
     else:
         status = NO_TRANSCRIPT
     if status != AVAILABLE:
-        entries = []
-    return MeetingTranscript(status, entries=entries, transcript_names=names)
+        return MeetingTranscript(status, transcript_names=names)
+    final = not ongoing and states == {FINAL_TRANSCRIPT_STATE}
+    return MeetingTranscript(status, entries=entries, transcript_names=names, final=final)
 
 
 def _first_error(fetched: list[RecordTranscripts]) -> str | None:

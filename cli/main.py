@@ -11,15 +11,14 @@ from collections.abc import Sequence
 from cli.sql.command import run_sql, wait_seconds
 from cli.sql.rendering import FORMATS
 from cli.sql.runner import DEFAULT_WAIT_SECONDS
-from resources.connection import ConnectError, connect, connection_status, disconnect
-from resources.credentials import ReconnectRequiredError
-from resources.settings import MissingClientError, Settings
-from resources.token_store import CorruptTokenStoreError
+from resources.connection import connect, connection_status, disconnect, status_of
+from resources.settings import Settings
+from resources.setup_errors import SetupError
 
 
 def _connect(args: argparse.Namespace, settings: Settings) -> int:
     connection = connect(settings, open_browser=not args.no_browser, timeout_seconds=args.timeout)
-    print(f"Active {connection.account_email}")
+    print(status_of(connection))
     return 0
 
 
@@ -75,7 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--timeout", type=float, default=600, help="seconds to wait for consent")
     sub.set_defaults(run=_connect)
 
-    sub = commands.add_parser("status", help="Active, Reconnect required or Not connected")
+    sub = commands.add_parser(
+        "status", help="Active (and what it may read), Reconnect required or Not connected"
+    )
     sub.add_argument("--check", action="store_true", help="confirm with Google now")
     sub.set_defaults(run=_status)
 
@@ -112,12 +113,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.run(args, Settings.from_env())
-    except (
-        ConnectError,
-        MissingClientError,
-        ReconnectRequiredError,
-        CorruptTokenStoreError,
-    ) as error:
+    except SetupError as error:
         print(f"meetsync: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -9,9 +9,10 @@
 -- column: with_transcript: Meetings with transcript_status 'available'
 -- column: pending: Meetings whose transcript Meet is still generating
 -- column: no_transcript: Meetings that took place without a transcript
--- column: no_conference: Meetings Meet holds no conference record for (nobody joined yet)
+-- column: no_conference: Meetings with no conference record the account may read
 -- column: expired: Meetings older than Meet keeps conference records
 -- column: unsupported: Meetings the Meet API refused to report on (e.g. personal accounts)
+-- column: not_permitted: Meetings imported while the connection had no Meet access
 -- column: failed: Meetings whose Meet requests failed for good
 -- column: not_fetched: Meetings whose transcripts were not imported yet
 -- column: transcript_coverage: with_transcript / meetings, rounded to 3 decimals
@@ -30,6 +31,7 @@ WITH per_day AS (
         count(*) FILTER (WHERE transcript_status = 'no_conference') AS no_conference,
         count(*) FILTER (WHERE transcript_status = 'expired') AS expired,
         count(*) FILTER (WHERE transcript_status = 'unsupported') AS unsupported,
+        count(*) FILTER (WHERE transcript_status = 'not_permitted') AS not_permitted,
         count(*) FILTER (WHERE transcript_status = 'failed') AS failed,
         count(*) FILTER (WHERE transcript_status = 'not_fetched') AS not_fetched
     FROM meetings
@@ -63,6 +65,7 @@ SELECT
     d.no_conference,
     d.expired,
     d.unsupported,
+    d.not_permitted,
     d.failed,
     d.not_fetched,
     round(d.with_transcript / d.meetings, 3) AS transcript_coverage

@@ -8,9 +8,11 @@ SELECT
     m.start_time,
     m.end_time,
     m.attendees,
+    m.rooms,
     m.conference_id,
     coalesce(t.transcript, '') AS transcript,
     coalesce(t.transcript_status, 'not_fetched') AS transcript_status,
+    t.transcript_final,
     m.partition_date
 FROM meet_meetings AS m
 LEFT JOIN transcripts AS t

@@ -1,16 +1,17 @@
 -- depends_on: meeting_attendees, meetings
 -- description: Per partner (external) domain: meetings, hours, first/last, transcript coverage.
 -- A partner domain is an attendee domain other than the connected account's domain
--- (meeting_attendees.is_internal = false). A meeting counts once per partner domain however
--- many of its attendees come from it.
+-- (meeting_attendees.is_internal = false); rooms are never attendees. Only attendees who did
+-- not decline count. A meeting counts once per partner domain however many of its attendees
+-- come from it.
 -- column: partner_domain: An external attendee domain (lower-cased)
--- column: meetings: Meetings with at least one attendee from the domain
+-- column: meetings: Meetings with at least one attendee from the domain who did not decline
 -- column: meeting_hours: Sum of those meetings' scheduled durations, in hours (2 decimals)
 -- column: first_meeting: Start of the domain's earliest meeting
 -- column: last_meeting: Start of the domain's latest meeting
 -- column: meetings_with_transcript: Those meetings with transcript_status 'available'
 -- column: transcript_coverage: meetings_with_transcript / meetings, rounded to 3 decimals
--- column: attendees: Distinct emails of the domain across its meetings (case-insensitive)
+-- column: attendees: Distinct emails of the domain that did not decline (case-insensitive)
 CREATE OR REPLACE VIEW partner_meeting_summary AS
 WITH partner_attendee AS (
     SELECT
@@ -19,7 +20,7 @@ WITH partner_attendee AS (
         partition_date,
         lower(attendee_email) AS email
     FROM meeting_attendees
-    WHERE NOT is_internal
+    WHERE NOT is_internal AND response_status IS DISTINCT FROM 'declined'
 ),
 
 partner_meeting AS (

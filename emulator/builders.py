@@ -108,6 +108,8 @@ class EventSpec:
     original_start: datetime | None = None
     recurrence: list[str] | None = None
     sequence: int = 0
+    rooms: list[Person] | None = None  # booked rooms: resource attendees
+    optional: frozenset[str] = frozenset()  # emails of attendees invited as optional
 
 
 def _when(value: datetime | date, tz_name: str) -> dict[str, str]:
@@ -145,11 +147,17 @@ def build_event(spec: EventSpec, calendar_id: str) -> dict[str, Any]:
         event["originalStartTime"] = event_time(spec.original_start, spec.tz_name)
     event["iCalUID"] = f"{ical_base}@google.com"
     event["sequence"] = spec.sequence
-    if spec.attendees:
+    if spec.attendees or spec.rooms:
         event["attendees"] = [
-            _attendee(person, status, person == spec.organizer, person.email == calendar_id)
+            _attendee(
+                person,
+                status,
+                person == spec.organizer,
+                person.email == calendar_id,
+                person.email in spec.optional,
+            )
             for person, status in spec.attendees
-        ]
+        ] + [_room(room) for room in spec.rooms or []]
     if spec.conference:
         if spec.conference["conferenceSolution"]["key"]["type"] == "hangoutsMeet":
             event["hangoutLink"] = spec.conference["entryPoints"][0]["uri"]
@@ -166,14 +174,28 @@ def _who(person: Person, is_self: bool) -> dict[str, Any]:
     return who
 
 
-def _attendee(person: Person, status: str, organizer: bool, is_self: bool) -> dict[str, Any]:
+def _attendee(
+    person: Person, status: str, organizer: bool, is_self: bool, optional: bool = False
+) -> dict[str, Any]:
     attendee: dict[str, Any] = {"email": person.email, "displayName": person.name}
     if organizer:
         attendee["organizer"] = True
     if is_self:
         attendee["self"] = True
+    if optional:
+        attendee["optional"] = True
     attendee["responseStatus"] = status
     return attendee
+
+
+def _room(room: Person) -> dict[str, Any]:
+    """A booked room as Calendar lists it: an attendee with ``resource: true`` that accepts."""
+    return {
+        "email": room.email,
+        "displayName": room.name,
+        "resource": True,
+        "responseStatus": "accepted",
+    }
 
 
 def build_space(space_name: str, code: str) -> dict[str, Any]:

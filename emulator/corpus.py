@@ -86,6 +86,14 @@ DESCRIPTIONS = (
 
 LOCATIONS = ("Room 4B – Lisbon", "Auditorium", "Berlin office, 2nd floor")
 
+ROOM_DOMAIN = "resource.calendar.google.com"
+# Booked rooms: Workspace resources, listed among an event's attendees with resource: true.
+ROOMS = (
+    ("c_1888f3kq2uj6qhh0g9v1b2l4sa4", "Lisbon-4-Room 4B (8) [Meet hardware]"),
+    ("c_18813e7tpe8dujigkhbm7v0lr5i", "Lisbon-2-Auditorium (60)"),
+    ("c_188a0r9bmh1lmgnrhs3ksc4vfbc", "Berlin-2-Spree (6)"),
+)
+
 OPENING_UTTERANCES = (
     "Let's get started, thanks everyone for joining.",
     "Hi all, let's give it one more minute for people to join.",

@@ -96,6 +96,59 @@ def insufficient_scope(api: Api, method_id: str) -> ApiError:
     return ApiError(403, {"error": error}, {"WWW-Authenticate": header})
 
 
+SERVICES = {
+    "calendar": ("calendar-json.googleapis.com", "Google Calendar API"),
+    "meet": ("meet.googleapis.com", "Google Meet REST API"),
+}
+
+
+def service_disabled(api: Api, project_number: str) -> ApiError:
+    """403 for an API that is not enabled in the OAuth client's Cloud project: AIP-193 with
+    ErrorInfo ``SERVICE_DISABLED`` (Calendar adds its legacy ``accessNotConfigured`` item)."""
+    service, title = SERVICES[api]
+    url = f"https://console.developers.google.com/apis/api/{service}/overview?project={project_number}"
+    message = (
+        f"{title} has not been used in project {project_number} before or it is disabled. "
+        f"Enable it by visiting {url} then retry. If you enabled this API recently, wait a few "
+        "minutes for the action to propagate to our systems and retry."
+    )
+    error: dict[str, Any] = {"code": 403, "message": message}
+    if api == "calendar":
+        error["errors"] = [
+            {
+                "message": message,
+                "domain": "usageLimits",
+                "reason": "accessNotConfigured",
+                "extendedHelp": "https://console.developers.google.com",
+            }
+        ]
+    error["status"] = "PERMISSION_DENIED"
+    error["details"] = [
+        {
+            "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+            "reason": "SERVICE_DISABLED",
+            "domain": "googleapis.com",
+            "metadata": {
+                "consumer": f"projects/{project_number}",
+                "service": service,
+                "serviceTitle": title,
+                "containerInfo": project_number,
+                "activationUrl": url,
+            },
+        },
+        {
+            "@type": "type.googleapis.com/google.rpc.LocalizedMessage",
+            "locale": "en-US",
+            "message": message,
+        },
+        {
+            "@type": "type.googleapis.com/google.rpc.Help",
+            "links": [{"description": "Google developers console API activation", "url": url}],
+        },
+    ]
+    return ApiError(403, {"error": error})
+
+
 def not_found(api: Api) -> ApiError:
     """404 in the style of the API the path belongs to."""
     if api == "calendar":

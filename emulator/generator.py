@@ -20,6 +20,8 @@ from emulator.timefmt import zone
 
 DURATIONS = (15, 25, 30, 30, 45, 50, 60, 60, 90)
 SCENARIO_DAYS = 14
+ROOM_SHARE = 0.35  # timed events with a booked room
+OPTIONAL_SHARE = 0.1  # invitees (never the organizer) invited as optional
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -72,6 +74,9 @@ class Generator:
     def __init__(self, params: WorkspaceParams) -> None:
         self.params = params
         self.rng = random.Random(params.seed)
+        # Rooms and optional invitees draw from their own generator, so the rest of the
+        # workspace is the same as without them.
+        self.invitation_rng = random.Random(params.seed * 104_729 + 3)
         self.tz: tzinfo = zone(params.timezone)
         end, count = params.end_date, params.days
         self.days = [end - timedelta(days=count - 1 - i) for i in range(count)]
@@ -93,6 +98,7 @@ class Generator:
         self.partners = [
             Person(f"{u}@{corpus.PARTNER_DOMAINS[d]}", n) for u, n, d in corpus.PARTNERS
         ]
+        self.rooms = [Person(f"{u}@{corpus.ROOM_DOMAIN}", n) for u, n in corpus.ROOMS]
 
     # ----- top level --------------------------------------------------------------------------
     def run(self) -> Workspace:
@@ -244,8 +250,21 @@ class Generator:
             recurring_event_id=plan.recurring_event_id,
             original_start=plan.start if plan.recurring_event_id else None,  # type: ignore[arg-type]
             recurrence=recurrence,
+            **self._invitations(plan),
         )
         return build_event(spec, self.ws.account_email)
+
+    def _invitations(self, plan: Plan) -> dict:
+        """A booked room for some timed events, and some invitees marked optional."""
+        rng = self.invitation_rng
+        timed = isinstance(plan.start, datetime)
+        rooms = [rng.choice(self.rooms)] if timed and rng.random() < ROOM_SHARE else []
+        optional = frozenset(
+            person.email
+            for person, _ in plan.attendees
+            if person != plan.organizer and rng.random() < OPTIONAL_SHARE
+        )
+        return {"rooms": rooms, "optional": optional}
 
     def _materialize(self, plan: Plan) -> None:
         event = self.ws.add_event(self._event(plan), tuple(plan.scenarios))

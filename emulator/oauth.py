@@ -3,6 +3,9 @@
 Mirrors Google's rules: codes are single use and bound to client, redirect URI and PKCE
 challenge; a refresh token is issued only for ``access_type=offline`` on the first grant or
 when ``prompt`` includes ``consent``; revoking a refresh token revokes its access tokens.
+Under granular consent the user may untick scopes (``unticked_scopes``): the code, the token
+response's ``scope`` and the grant then hold only the scopes left ticked, and unticking every
+one denies access.
 """
 
 from __future__ import annotations
@@ -105,6 +108,7 @@ class OAuthServer:
         self._refresh: dict[str, _Refresh] = {}
         self._access: dict[str, AccessToken] = {}
         self._granted: dict[str, set[str]] = {}  # client -> scopes with a live offline grant
+        self.unticked_scopes: frozenset[str] = frozenset()  # what the user unticks at consent
 
     # ----- /o/oauth2/auth ---------------------------------------------------------------------
     def authorize(self, query: dict[str, str]) -> Reply:
@@ -136,6 +140,9 @@ class OAuthServer:
     ) -> Reply:
         offline = query.get("access_type") == "offline"
         consent = "consent" in query.get("prompt", "").split()
+        scopes = tuple(s for s in scopes if s not in self.unticked_scopes)
+        if not scopes:
+            return self._redirect_error(query, "access_denied")
         with self._lock:
             previous = self._granted.get(client_id, set())
             if query.get("include_granted_scopes") == "true":

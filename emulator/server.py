@@ -27,6 +27,7 @@ from emulator.errors import (
     insufficient_scope,
     meet_error,
     not_found,
+    service_disabled,
     unauthenticated,
 )
 from emulator.faults import FaultConfig
@@ -37,6 +38,7 @@ from emulator.reply import Reply
 from emulator.routes import SCOPE_PREFIX, Route, api_of_path, match, required_scopes
 
 DEFAULT_CLIENTS = {"meetsync-local.apps.googleusercontent.com": "meetsync-local-secret"}
+CLOUD_PROJECT_NUMBER = "731846204752"  # the Cloud project the OAuth clients belong to
 PERMISSION_DENIED = "The caller does not have permission"
 
 
@@ -130,6 +132,7 @@ class Emulator:
         self.oauth = OAuthServer(clients or DEFAULT_CLIENTS, token_lifetime_seconds)
         self.host, self.port = host, port
         self.request_counts: Counter[str] = Counter()
+        self.disabled_apis: set[str] = set()
         self._counts_lock = threading.Lock()
         self._indexes = _Indexes(workspace)
         self._server: ThreadingHTTPServer | None = None
@@ -182,6 +185,22 @@ class Emulator:
     @token_lifetime_seconds.setter
     def token_lifetime_seconds(self, value: int) -> None:
         self.oauth.token_lifetime_seconds = value
+
+    def disable_api(self, api: str) -> None:
+        """Answer every ``api`` call ("calendar" or "meet") with the 403 SERVICE_DISABLED Google
+        sends when the API is not enabled in the OAuth client's Cloud project."""
+        if api not in ("calendar", "meet"):
+            raise ValueError(f"unknown API {api!r}")
+        self.disabled_apis.add(api)
+
+    def enable_api(self, api: str) -> None:
+        """Undo :meth:`disable_api`."""
+        self.disabled_apis.discard(api)
+
+    def untick_at_consent(self, *scopes: str) -> None:
+        """Have the consent page grant every requested scope but ``scopes``, as a user who
+        unticks them under Google's granular consent; no argument ticks everything again."""
+        self.oauth.unticked_scopes = frozenset(scopes)
 
     def revoke_refresh_tokens(self) -> None:
         """Revoke every refresh token (and its access tokens), as removing app access does."""
@@ -272,6 +291,8 @@ class Emulator:
         access = self.oauth.lookup(token) if token else None
         if access is None:
             raise unauthenticated(api)
+        if api in self.disabled_apis:
+            raise service_disabled(api, CLOUD_PROJECT_NUMBER)
         if not set(required_scopes(route.method_id)) & set(access.scopes):
             raise insufficient_scope(api, route.method_id)
 

@@ -17,5 +17,6 @@ recheck_transcripts = dg.define_asset_job(
     selection=dg.AssetSelection.assets("transcripts").downstream().required_multi_asset_neighbors(),
     partitions_def=daily_partitions,
     description="Fetch again the transcripts of days that still have meetings whose "
-    "transcript was pending or whose conference was not found yet.",
+    "transcript was pending or not final, whose fetch failed or was refused, or whose "
+    "conference was not found yet.",
 )

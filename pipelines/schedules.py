@@ -24,7 +24,7 @@ daily_import = dg.build_schedule_from_partitioned_job(
 
 def days_to_recheck(database: str, today: date, days: int) -> list[date]:
     """Days among the last ``days`` (yesterday excluded: the nightly import covers it) with
-    meetings whose transcript may still arrive. Older days are never retried."""
+    meetings whose transcript may still arrive or change. Older days are never retried."""
     first, end = today - timedelta(days=days + 1), today - timedelta(days=1)
     with duckdb.connect(database, read_only=True) as conn:
         rows = conn.execute(
@@ -44,6 +44,8 @@ def recheck_requests(
         return dg.SkipReason(f"DuckDB not readable now ({error}); next tick tries again")
     except duckdb.CatalogException:
         return dg.SkipReason("No transcripts imported yet")
+    except duckdb.BinderException:
+        return dg.SkipReason("Transcripts predate transcript_final; the next import adds it")
     if not days:
         return dg.SkipReason("No recent meeting is waiting for its transcript")
     return [
@@ -62,7 +64,8 @@ def late_transcripts_schedule(recheck_days: int) -> dg.ScheduleDefinition:
         execution_timezone=TIMEZONE,
         default_status=dg.DefaultScheduleStatus.RUNNING,
         description=f"Fetches again, for {recheck_days} days after the meeting, transcripts "
-        "that were still pending or whose conference was not found; then stops asking.",
+        "that were still pending, not final (ENDED), failed, unsupported, or whose conference "
+        "was not found; then stops asking.",
     )
     def late_transcripts(context: dg.ScheduleEvaluationContext, duckdb: DuckDBResource):
         scheduled = context.scheduled_execution_time or datetime.now(ZoneInfo(TIMEZONE))

@@ -144,8 +144,7 @@ def _consent(flow: InstalledAppFlow, **options) -> google.oauth2.credentials.Cre
         ) from None
     except AccessDeniedError:
         raise ConnectError(
-            f"Access was denied on Google's consent page: {CONNECT_AGAIN} and allow Calendar "
-            "access"
+            f"Access was denied on Google's consent page: {CONNECT_AGAIN} and allow Calendar access"
         ) from None
     except OAuth2Error as error:
         raise ConnectError(

@@ -26,6 +26,7 @@ CODE_LOCATION_MODULES = {
     "schedules",
     "resources",
     "sensors",
+    "loggers",
 }
 
 

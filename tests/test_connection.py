@@ -101,11 +101,15 @@ def test_revoked_refresh_token_means_reconnect_required(connected, workspace):
     with pytest.raises(ReconnectRequiredError, match=RECONNECT_MESSAGE):
         GoogleApiClient(credentials, settings.endpoints).primary_calendar_id()
     status = connection_status(settings)
-    assert (str(status), status.exit_code) == (f"Reconnect required {workspace.account_email}", 2)
+    assert (str(status), status.exit_code) == (
+        f"Reconnect required {workspace.account_email}: run meetsync connect",
+        2,
+    )
     run = subprocess.run(
         [sys.executable, "-m", "cli.main", "status"], capture_output=True, text=True
     )
     assert run.returncode == 2 and run.stdout.startswith("Reconnect required")
+    assert run.stdout.strip().endswith("run meetsync connect")
 
 
 def test_status_check_detects_revocation(connected):
@@ -132,4 +136,4 @@ def test_not_connected_status_exit_code(environment):
     run = subprocess.run(
         [sys.executable, "-m", "cli.main", "status"], capture_output=True, text=True
     )
-    assert (run.returncode, run.stdout.strip()) == (1, "Not connected")
+    assert (run.returncode, run.stdout.strip()) == (1, "Not connected: run meetsync connect")

@@ -120,11 +120,16 @@ def test_daily_schedule_runs_yesterdays_partition():
     assert [r.partition_key for r in requests] == ["2026-11-24"]
 
 
-def seed_transcripts(path, statuses: dict[date, str]) -> None:
+def seed_transcripts(path, statuses: dict[date, str], final: bool | None = True) -> None:
+    """One meeting a day with ``status``; an available one is ``final`` or not."""
     with duckdb.connect(str(path)) as conn:
-        conn.execute("CREATE TABLE transcripts (partition_date DATE, transcript_status VARCHAR)")
+        conn.execute(
+            "CREATE TABLE transcripts "
+            "(partition_date DATE, transcript_status VARCHAR, transcript_final BOOLEAN)"
+        )
         for day, status in statuses.items():
-            conn.execute("INSERT INTO transcripts VALUES (?, ?)", [day, status])
+            is_final = final if status == "available" else None
+            conn.execute("INSERT INTO transcripts VALUES (?, ?, ?)", [day, status, is_final])
 
 
 def test_late_transcripts_rechecks_recent_days_only(tmp_path):
@@ -144,8 +149,34 @@ def test_late_transcripts_rechecks_recent_days_only(tmp_path):
     assert sorted(r.partition_key for r in result.run_requests) == ["2026-11-21", "2026-11-23"]
 
 
+def test_late_transcripts_rechecks_unsupported_and_unfinished_transcripts(tmp_path):
+    database = tmp_path / "m.duckdb"
+    today = date(2026, 11, 25)
+    seed_transcripts(
+        database,
+        {
+            today - timedelta(days=2): "unsupported",  # the account may be fixed by now
+            today - timedelta(days=3): "available",  # ENDED only: its file may still come
+            today - timedelta(days=4): "not_permitted",  # needs a new consent, not a re-check
+            today - timedelta(days=6): "unsupported",  # too old: never asked again
+        },
+        final=False,
+    )
+    result = evaluate("late_transcripts", datetime(2026, 11, 25, 8, tzinfo=UTC), database)
+    assert sorted(r.partition_key for r in result.run_requests) == ["2026-11-22", "2026-11-23"]
+
+
 def test_late_transcripts_skips_when_nothing_waits(tmp_path):
     database = tmp_path / "m.duckdb"
     seed_transcripts(database, {date(2026, 11, 23): "available"})
     result = evaluate("late_transcripts", datetime(2026, 11, 25, 8, tzinfo=UTC), database)
     assert not result.run_requests and result.skip_message
+
+
+def test_late_transcripts_skips_a_table_older_than_transcript_final(tmp_path):
+    database = tmp_path / "m.duckdb"
+    with duckdb.connect(str(database)) as conn:
+        conn.execute("CREATE TABLE transcripts (partition_date DATE, transcript_status VARCHAR)")
+        conn.execute("INSERT INTO transcripts VALUES (DATE '2026-11-23', 'pending')")
+    result = evaluate("late_transcripts", datetime(2026, 11, 25, 8, tzinfo=UTC), database)
+    assert not result.run_requests and "transcript_final" in result.skip_message

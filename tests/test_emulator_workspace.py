@@ -130,7 +130,13 @@ def test_resource_shapes(ws: Workspace) -> None:
         if code:
             assert CODE.match(code)
             assert event["hangoutLink"] == f"https://meet.google.com/{code}"
-        assert 3 <= len(event["attendees"]) <= 8
+        people = [a for a in event["attendees"] if not a.get("resource")]
+        rooms = [a for a in event["attendees"] if a.get("resource")]
+        assert 3 <= len(people) <= 8
+        assert len(rooms) <= 1
+        assert all(r["email"].endswith("@resource.calendar.google.com") for r in rooms)
+        organizer = event["organizer"]["email"]
+        assert not any(a.get("optional") for a in people if a["email"] == organizer)
     for record in ws.conference_records:
         assert record["space"] in ws.spaces
         if "endTime" in record:
@@ -146,6 +152,10 @@ def test_resource_shapes(ws: Workspace) -> None:
             assert len(kinds) == 1
     partner_domains = {a["email"].split("@")[1] for e in ws.events for a in e.get("attendees", [])}
     assert {"acme-corp.example", "globex.example", "initech.example"} <= partner_domains
+    listed = [a for e in ws.events for a in e.get("attendees", [])]
+    assert any(a.get("resource") for a in listed), "no booked room"
+    assert any(a.get("optional") for a in listed), "no optional invitee"
+    assert any(a["responseStatus"] == "declined" for a in listed), "no declined invitation"
 
 
 def test_expected_meetings_matches_served_data(ws: Workspace) -> None:

@@ -168,9 +168,11 @@ def test_column_types_for_analysts(imported):
         "start_time": "TIMESTAMP WITH TIME ZONE",
         "end_time": "TIMESTAMP WITH TIME ZONE",
         "attendees": "VARCHAR[]",
+        "rooms": "VARCHAR[]",
         "conference_id": "VARCHAR",
         "transcript": "VARCHAR",
         "transcript_status": "VARCHAR",
+        "transcript_final": "BOOLEAN",
         "partition_date": "DATE",
     }
 

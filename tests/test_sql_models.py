@@ -48,13 +48,32 @@ SEED_MEETINGS = [
     ("m4", D2, "Globex review", "10:00", "11:30", ["eve@globex.io", "ana@ourco.com"],
      "eve@globex.io", "available"),
     ("m5", D2, "Focus", "12:00", "12:45", [], "ana@ourco.com", "no_conference"),
-    ("m6", D2, "Who organized?", "15:00", "15:20", ["zed@partner.org", "nodomain"], None, None),
+    ("m6", D2, "Who organized?", "15:00", "15:20",
+     ["zed@partner.org", "nodomain", "c_6@resource.calendar.google.com"], None, None),
     ("m7", D3, "Acme follow-up", "09:00", "09:50", ["ana@ourco.com", "Carl@Acme.com"],
      "ana@ourco.com", "expired"),
     ("m8", D3, "Old call", "11:00", "11:10", None, "ana@ourco.com", "unsupported"),
     ("m9", D3, "Broken", "13:00", "14:00", ["ana@ourco.com"], "ana@ourco.com", "failed"),
 ]
 # fmt: on
+
+# Meetings imported with attendee responses (the others predate them: NULL): email ->
+# (responseStatus, optional); and their booked rooms.
+RESPONSES = {
+    "m1": {
+        "ana@ourco.com": ("accepted", False),
+        "Ben@OurCo.com": ("tentative", False),
+        "carl@acme.com": ("accepted", False),
+        "dana@ACME.com": ("declined", False),
+    },
+    "m2": {
+        "ana@ourco.com": ("accepted", False),
+        "carl@acme.com": ("needsAction", False),
+        "eve@globex.io": ("declined", False),
+    },
+    "m3": {"ben@ourco.com": ("accepted", False), "Ana@ourco.com": ("accepted", True)},
+}
+ROOMS = {"m1": ["c_1@resource.calendar.google.com"], "m3": []}
 
 # event_id, day, speaker, text, start, end (None: Meet gave no times)
 SEED_ENTRIES = [
@@ -92,6 +111,18 @@ def seed_rows() -> dict[Table, list[dict]]:
             "organizer_email": organizer,
             # m6 predates the account_email column: nothing tells who is internal
             "account_email": None if event_id == "m6" else ACCOUNT,
+            "attendee_responses": [
+                {
+                    "email": email,
+                    "response_status": status,
+                    "is_optional": optional,
+                    "is_organizer": email == organizer,
+                }
+                for email, (status, optional) in RESPONSES[event_id].items()
+            ]
+            if event_id in RESPONSES
+            else None,
+            "rooms": ROOMS.get(event_id),
         }
         events.append({**meeting, "conference_solution": "hangoutsMeet", "status": "confirmed"})
         meetings.append(meeting)
@@ -176,48 +207,61 @@ def test_meeting_attendees(seeded):
     # fmt: off
     assert found == [
         ("m1", D1, hm(D1, "09:00"), "Acme kickoff", "Ben@OurCo.com", "ourco.com", True,
-         "cod-m1xx-abc"),
+         "tentative", False, "cod-m1xx-abc"),
         ("m1", D1, hm(D1, "09:00"), "Acme kickoff", "ana@ourco.com", "ourco.com", True,
-         "cod-m1xx-abc"),
+         "accepted", False, "cod-m1xx-abc"),
         ("m1", D1, hm(D1, "09:00"), "Acme kickoff", "carl@acme.com", "acme.com", False,
-         "cod-m1xx-abc"),
+         "accepted", False, "cod-m1xx-abc"),
         ("m1", D1, hm(D1, "09:00"), "Acme kickoff", "dana@ACME.com", "acme.com", False,
-         "cod-m1xx-abc"),
+         "declined", False, "cod-m1xx-abc"),
         ("m2", D1, hm(D1, "14:00"), "Acme + Globex sync", "ana@ourco.com", "ourco.com", True,
-         "cod-m2xx-abc"),
+         "accepted", False, "cod-m2xx-abc"),
         ("m2", D1, hm(D1, "14:00"), "Acme + Globex sync", "carl@acme.com", "acme.com", False,
-         "cod-m2xx-abc"),
+         "needsAction", False, "cod-m2xx-abc"),
         ("m2", D1, hm(D1, "14:00"), "Acme + Globex sync", "eve@globex.io", "globex.io", False,
-         "cod-m2xx-abc"),
+         "declined", False, "cod-m2xx-abc"),
         ("m3", D1, hm(D1, "16:00"), "Standup", "Ana@ourco.com", "ourco.com", True,
-         "cod-m3xx-abc"),
+         "accepted", True, "cod-m3xx-abc"),
         ("m3", D1, hm(D1, "16:00"), "Standup", "ben@ourco.com", "ourco.com", True,
-         "cod-m3xx-abc"),
-        # organized by Globex, on our calendar: ourco.com is still the internal domain
+         "accepted", False, "cod-m3xx-abc"),
+        # organized by Globex, on our calendar: ourco.com is still the internal domain;
+        # imported before responses were kept
         ("m4", D2, hm(D2, "10:00"), "Globex review", "ana@ourco.com", "ourco.com", True,
-         "cod-m4xx-abc"),
+         None, None, "cod-m4xx-abc"),
         ("m4", D2, hm(D2, "10:00"), "Globex review", "eve@globex.io", "globex.io", False,
-         "cod-m4xx-abc"),
-        # no account, no organizer: unknown whether internal; no '@' means no domain
-        ("m6", D2, hm(D2, "15:00"), "Who organized?", "nodomain", None, None, "cod-m6xx-abc"),
-        ("m6", D2, hm(D2, "15:00"), "Who organized?", "zed@partner.org", "partner.org", None,
+         None, None, "cod-m4xx-abc"),
+        # no account, no organizer: unknown whether internal; no '@' means no domain; its
+        # room (imported among the attendees before rooms were told apart) is left out
+        ("m6", D2, hm(D2, "15:00"), "Who organized?", "nodomain", None, None, None, None,
          "cod-m6xx-abc"),
+        ("m6", D2, hm(D2, "15:00"), "Who organized?", "zed@partner.org", "partner.org", None,
+         None, None, "cod-m6xx-abc"),
         ("m7", D3, hm(D3, "09:00"), "Acme follow-up", "Carl@Acme.com", "acme.com", False,
-         "cod-m7xx-abc"),
+         None, None, "cod-m7xx-abc"),
         ("m7", D3, hm(D3, "09:00"), "Acme follow-up", "ana@ourco.com", "ourco.com", True,
-         "cod-m7xx-abc"),
+         None, None, "cod-m7xx-abc"),
         ("m9", D3, hm(D3, "13:00"), "Broken", "ana@ourco.com", "ourco.com", True,
-         "cod-m9xx-abc"),
+         None, None, "cod-m9xx-abc"),
     ]
     # fmt: on
 
 
 def test_partner_meeting_summary(seeded):
     assert rows(seeded, "SELECT * FROM partner_meeting_summary") == [
-        # m1 (60 min), m2 (30), m7 (50); carl@ and Carl@ are one attendee
-        ("acme.com", 3, 2.33, hm(D1, "09:00"), hm(D3, "09:00"), 1, 0.333, 2),
-        # m2 (30 min, pending), m4 (90 min, available, organized by Globex)
-        ("globex.io", 2, 2.0, hm(D1, "14:00"), hm(D2, "10:00"), 1, 0.5, 1),
+        # m1 (60 min; dana declined, carl did not), m2 (30), m7 (50); carl@ and Carl@ are one
+        # attendee, and dana, who declined, is none
+        ("acme.com", 3, 2.33, hm(D1, "09:00"), hm(D3, "09:00"), 1, 0.333, 1),
+        # m4 (90 min, available, organized by Globex); in m2 Eve declined: not a Globex meeting
+        ("globex.io", 1, 1.5, hm(D2, "10:00"), hm(D2, "10:00"), 1, 1.0, 1),
+    ]
+
+
+def test_meetings_keep_rooms_apart_from_attendees(seeded):
+    assert rows(seeded, "SELECT attendees, rooms FROM meetings WHERE event_id = 'm1'") == [
+        (
+            ["ana@ourco.com", "Ben@OurCo.com", "carl@acme.com", "dana@ACME.com"],
+            ["c_1@resource.calendar.google.com"],
+        )
     ]
 
 
@@ -234,10 +278,10 @@ def test_speaker_talk_time(seeded):
 def test_daily_meeting_stats(seeded):
     assert rows(seeded, "SELECT * FROM daily_meeting_stats") == [
         # day, meetings, hours, attendees, distinct, available, pending, no_transcript,
-        # no_conference, expired, unsupported, failed, not_fetched, coverage
-        (D1, 3, 1.75, 9, 5, 1, 1, 1, 0, 0, 0, 0, 0, 0.333),
-        (D2, 3, 2.58, 4, 4, 1, 0, 0, 1, 0, 0, 0, 1, 0.333),
-        (D3, 3, 2.0, 3, 2, 0, 0, 0, 0, 1, 1, 1, 0, 0.0),
+        # no_conference, expired, unsupported, not_permitted, failed, not_fetched, coverage
+        (D1, 3, 1.75, 9, 5, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0.333),
+        (D2, 3, 2.58, 5, 5, 1, 0, 0, 1, 0, 0, 0, 0, 1, 0.333),
+        (D3, 3, 2.0, 3, 2, 0, 0, 0, 0, 1, 1, 0, 1, 0, 0.0),
     ]
 
 
@@ -258,6 +302,8 @@ def test_model_column_types(seeded):
     assert types["daily_meeting_stats.meeting_hours"] == "DOUBLE"
     assert types["daily_meeting_stats.attendees"] == "BIGINT"
     assert types["meeting_attendees.is_internal"] == "BOOLEAN"
+    assert types["meeting_attendees.response_status"] == "VARCHAR"
+    assert types["meeting_attendees.is_optional"] == "BOOLEAN"
 
 
 def test_models_on_empty_tables():
@@ -357,6 +403,7 @@ STATUS_COLUMNS = (
     "no_conference",
     "expired",
     "unsupported",
+    "not_permitted",
     "failed",
     "not_fetched",
 )

@@ -6,6 +6,8 @@ SELECT
     start_time,
     end_time,
     attendees,
+    attendee_responses,
+    rooms,
     conference_id,
     organizer_email,
     recurring_event_id,
