@@ -17,7 +17,12 @@ def setup_error_line(record: logging.LogRecord) -> str | None:
     """The message of the setup error a Dagster event record carries, or None."""
     meta = getattr(record, "dagster_meta", None)
     event = meta.get("dagster_event") if isinstance(meta, dict) else None
-    error = getattr(getattr(event, "event_specific_data", None), "error", None)
+    return setup_error_message(getattr(getattr(event, "event_specific_data", None), "error", None))
+
+
+def setup_error_message(error: object) -> str | None:
+    """The one-line message of the setup error in a Dagster error record (a
+    SerializableErrorInfo) or in what caused it, or None."""
     names = setup_error_names()
     while error is not None:
         name, _, message = str(getattr(error, "message", "")).partition(": ")

@@ -164,7 +164,7 @@ def _duration(seconds: float | None) -> str:
         return "no time limit"
     if seconds >= 120 and seconds % 60 == 0:
         return f"{int(seconds // 60)} minutes"
-    return f"{seconds:g} seconds"
+    return "1 second" if seconds == 1 else f"{seconds:g} seconds"
 
 
 def missing_permissions_note(granted: tuple[str, ...] | frozenset[str]) -> str:

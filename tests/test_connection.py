@@ -35,12 +35,17 @@ def test_cli_connect_without_browser_prints_url_and_completes(environment, works
         stderr=subprocess.PIPE,
         text=True,
     )
-    url = None
+    url, said = None, []
     for line in process.stdout:
+        said.append(line)
         if line.startswith("http"):
             url = line.strip()
+            said.append(process.stdout.readline())
             break
-    assert url and "access_type=offline" in url
+    assert url and "access_type=offline" in url and "prompt=consent" in url
+    # where the browser must run, and how long meetsync waits
+    assert "in a browser on this machine" in said[0] and "loopback" in said[0]
+    assert said[-1].startswith("Waiting up to 30 seconds for Google's answer")
     status, headers, _ = http("GET", url)
     assert status == 302
     http("GET", headers["Location"])  # the browser lands on meetsync's loopback page

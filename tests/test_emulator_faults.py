@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 
@@ -201,3 +202,40 @@ def test_cli_refuses_non_loopback_hosts() -> None:
         serve("0.0.0.0", 0, 1, 1, 1, "UTC", 0.0, 0.0)
     with pytest.raises(ValueError):
         Emulator(Workspace(), host="0.0.0.0")
+
+
+def test_a_disabled_api_answers_service_disabled(ws: Workspace) -> None:
+    with Emulator(ws) as emu:
+        token = emu.issue_token()
+        emu.disable_api("meet")
+        status, _, body = api_get(emu.url, "/v2/conferenceRecords", token)
+        assert status == 403
+        error = body["error"]
+        assert (error["code"], error["status"]) == (403, "PERMISSION_DENIED")
+        info, localized, help_links = error["details"]
+        assert info["@type"] == "type.googleapis.com/google.rpc.ErrorInfo"
+        assert (info["reason"], info["domain"]) == ("SERVICE_DISABLED", "googleapis.com")
+        metadata = info["metadata"]
+        assert metadata["service"] == "meet.googleapis.com"
+        assert metadata["consumer"] == f"projects/{metadata['containerInfo']}"
+        url = metadata["activationUrl"]
+        assert url.startswith("https://console.developers.google.com/apis/api/meet.googleapis")
+        assert url in error["message"] and error["message"].startswith("Google Meet REST API")
+        assert localized["message"] == error["message"]
+        assert help_links["links"][0]["url"] == url
+        assert api_get(emu.url, "/calendar/v3/calendars/primary", token)[0] == 200
+
+        emu.disable_api("calendar")
+        with pytest.raises(HttpError) as info_error:
+            calendar_service(emu.url, token).calendars().get(calendarId="primary").execute()
+        assert info_error.value.status_code == 403
+        body = json.loads(info_error.value.content)["error"]
+        assert body["errors"][0]["reason"] == "accessNotConfigured"
+        assert body["errors"][0]["domain"] == "usageLimits"
+        assert body["details"][0]["metadata"]["service"] == "calendar-json.googleapis.com"
+        status, _, body = api_get(emu.url, "/calendar/v3/calendars/primary", None)
+        assert status == 401  # the token is checked first
+
+        emu.enable_api("meet")
+        emu.enable_api("calendar")
+        assert api_get(emu.url, "/v2/conferenceRecords", token)[0] == 200

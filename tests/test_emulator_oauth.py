@@ -255,3 +255,34 @@ def test_consent_browser_follows_redirects() -> None:
     assert browser.open("http://127.0.0.1:9/unreachable") is True
     assert browser.done.wait(10)
     assert browser.last_error is not None
+
+
+def test_granular_consent_grants_only_the_scopes_left_ticked(emu: Emulator) -> None:
+    emu.untick_at_consent(MEET_SCOPE)
+    status, headers, _ = _authorize(emu)
+    assert status == 302
+    params = _code_from(headers)
+    assert params["scope"] == [CALENDAR_SCOPE]
+    form = {
+        "grant_type": "authorization_code",
+        "code": params["code"][0],
+        "redirect_uri": "http://127.0.0.1:9/",
+        "client_id": CLIENT_ID,
+        "client_secret": CLIENT_SECRET,
+    }
+    status, _, body = _post(emu.url + "/token", form)
+    assert status == 200 and body["scope"] == CALENDAR_SCOPE and body["refresh_token"]
+    with pytest.raises(HttpError) as info:
+        meet_service(emu.url, body["access_token"]).conferenceRecords().list().execute()
+    assert info.value.status_code == 403
+    status, _, refreshed = _post(emu.url + "/token", _refresh_form(body["refresh_token"]))
+    assert status == 200 and refreshed["scope"] == CALENDAR_SCOPE
+
+
+def test_unticking_every_scope_denies_access(emu: Emulator) -> None:
+    emu.untick_at_consent(CALENDAR_SCOPE, MEET_SCOPE)
+    status, headers, _ = _authorize(emu)
+    assert status == 302
+    assert _code_from(headers) == {"error": ["access_denied"], "state": ["xyz"]}
+    emu.untick_at_consent()
+    assert "code" in _code_from(_authorize(emu)[1])
