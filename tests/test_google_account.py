@@ -193,9 +193,7 @@ def test_a_first_run_with_meet_disabled_creates_no_table(connected):
         assert query(connected, "SELECT table_name FROM information_schema.tables") == []
 
 
-def test_connect_with_the_calendar_api_disabled_says_how_to_enable_it(
-    environment, consent_browser
-):
+def test_connect_with_the_calendar_api_disabled_says_how_to_enable_it(environment, consent_browser):
     environment.emulator.disable_api("calendar")
     with pytest.raises(ServiceDisabledError, match=r"^Google Calendar API has not been used"):
         connect_now(consent_browser)
@@ -233,8 +231,7 @@ def test_rooms_are_kept_apart_and_partners_count_who_did_not_decline(connected, 
     assert any(rooms for _, _, rooms in rows), "the workspace books rooms"
     assert query(
         connected,
-        "SELECT count(*) FROM calendar_events, unnest(attendees) AS a(email) "
-        "WHERE email LIKE ?",
+        "SELECT count(*) FROM calendar_events, unnest(attendees) AS a(email) WHERE email LIKE ?",
         ["%" + ROOM_DOMAIN],
     ) == [(0,)]
 
