@@ -180,3 +180,32 @@ def test_late_transcripts_skips_a_table_older_than_transcript_final(tmp_path):
         conn.execute("INSERT INTO transcripts VALUES (DATE '2026-11-23', 'pending')")
     result = evaluate("late_transcripts", datetime(2026, 11, 25, 8, tzinfo=UTC), database)
     assert not result.run_requests and "transcript_final" in result.skip_message
+
+
+# The columns and statuses analysts query: a rename or a removal shows up here in review.
+EXPECTED_COLUMNS = {
+    "calendar_events": "event_id partition_date title start_time end_time all_day status "
+    "organizer_email attendees attendee_responses rooms recurring_event_id "
+    "conference_solution conference_id html_link account_email",
+    "meet_meetings": "event_id partition_date title start_time end_time attendees "
+    "attendee_responses rooms conference_id organizer_email recurring_event_id account_email",
+    "transcripts": "event_id partition_date conference_id transcript_status transcript "
+    "transcript_final entry_count record_count transcript_names status_detail checked_at",
+}
+EXPECTED_STATUSES = (
+    "available pending no_transcript no_conference expired unsupported not_permitted failed"
+)
+
+
+def test_table_columns_and_transcript_statuses():
+    from assets.calendar_events import CALENDAR_EVENTS
+    from assets.meet_meetings import MEET_MEETINGS
+    from assets.meet_tables import TRANSCRIPTS
+    from assets.transcript_assembly import RECHECK_STATUSES, STATUSES
+
+    tables = {
+        t.name: " ".join(t.column_names) for t in (CALENDAR_EVENTS, MEET_MEETINGS, TRANSCRIPTS)
+    }
+    assert tables == EXPECTED_COLUMNS
+    assert " ".join(STATUSES) == EXPECTED_STATUSES
+    assert set(RECHECK_STATUSES) == {"pending", "no_conference", "failed", "unsupported"}
