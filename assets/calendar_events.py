@@ -228,6 +228,7 @@ def calendar_events(
     frame, items = fetch_events_frame(google, window.start, window.end)
     requests = google.requests_by_this_thread() - before
     check_meet_enabled(google)  # a disabled Meet API stops the run before anything is written
+    meet_check_requests = google.requests_by_this_thread() - before - requests
     with duckdb.get_connection() as conn:
         written = replace_slice(conn, CALENDAR_EVENTS, frame, first_day, end_day)
     days = days_label(first_day, end_day)
@@ -245,5 +246,6 @@ def calendar_events(
             "fetched_range": days,
             "range_google_requests": requests,
             "range_events_returned_by_google": items,
+            "range_meet_api_check_requests": meet_check_requests,
         }
     )

@@ -74,6 +74,10 @@ def test_each_partition_carries_its_own_numbers(run):
     meet_requests = sum(n for k, n in env.emulator.request_counts.items() if k.startswith("meet."))
     assert meet_requests > 0
     spent = sum(m["google_requests"] for m in found["transcripts"].values())
+    # plus calendar_events' one check, before it writes, that the Meet API is enabled
+    (checked,) = {m["range_meet_api_check_requests"] for m in found["calendar_events"].values()}
+    assert checked == 1
+    spent += checked
     assert spent == pytest.approx(meet_requests, abs=0.01 * len(found["transcripts"]))
     listing = env.emulator.request_counts["calendar.events.list"]
     shares = [m["google_requests"] for m in found["calendar_events"].values()]
