@@ -8,6 +8,7 @@ DuckDB.
 from __future__ import annotations
 
 import os
+import shlex
 import subprocess
 import time
 from datetime import UTC, date, datetime, timedelta
@@ -17,13 +18,24 @@ import duckdb
 
 from cli.backfill import materialize_command
 from cli.local_stack import PROJECT_ROOT, start_local_stack
+from resources.settings import DEMO_DIRECTORY
 
 DAYS = 14
 
 
+def shown_command(command: list[str]) -> str:
+    """``command`` as one would type it in the project's root: shell-quoted, the program
+    relative to the root when it lies inside (``.venv/bin/dagster``)."""
+    program = Path(command[0])
+    if program.is_relative_to(PROJECT_ROOT):
+        program = program.relative_to(PROJECT_ROOT)
+    return shlex.join([str(program), *command[1:]])
+
+
 def materialize(first: date, last: date, env: dict[str, str], log: Path) -> None:
     command = materialize_command(first, last)
-    print("$ " + " ".join(command[1:]), flush=True)
+    print(f"$ DAGSTER_HOME={shlex.quote(shown_path(Path(env['DAGSTER_HOME'])))} ", end="")
+    print(shown_command(command), flush=True)
     with log.open("w") as out:
         done = subprocess.run(
             command, env={**os.environ, **env}, stdout=out, stderr=out, cwd=PROJECT_ROOT
@@ -32,6 +44,13 @@ def materialize(first: date, last: date, env: dict[str, str], log: Path) -> None
         print(log.read_text()[-5000:])
         raise SystemExit(f"materialization failed; full log in {log}")
     print(f"  one run, log in {log}")
+
+
+def shown_path(path: Path) -> str:
+    """``path`` relative to the project's root when it lies inside, as the README's commands
+    (run from the root) write it."""
+    path = path.resolve()
+    return str(path.relative_to(PROJECT_ROOT)) if path.is_relative_to(PROJECT_ROOT) else str(path)
 
 
 def report(database: Path) -> None:
@@ -66,7 +85,7 @@ def report(database: Path) -> None:
 
 def main() -> None:
     started = time.monotonic()
-    workdir = PROJECT_ROOT / "data" / "demo"
+    workdir = PROJECT_ROOT / DEMO_DIRECTORY
     if workdir.exists():
         for path in ("meetsync.duckdb", "meetsync.duckdb.wal"):
             (workdir / path).unlink(missing_ok=True)
@@ -83,9 +102,10 @@ def main() -> None:
         print(f"Google API requests: {stack.emulator.total_api_requests()}")
     finally:
         stack.stop()
-    database = stack.settings.duckdb_path
-    print(f"\nDuckDB file: {database}")
-    print(f'Query it: MEETSYNC_DUCKDB_PATH={database} .venv/bin/meetsync sql "FROM meetings"')
+    database = shlex.quote(shown_path(stack.settings.duckdb_path))
+    print(f"\nDuckDB file: {database}. Query it (README: Querying):")
+    print(f"  export MEETSYNC_DUCKDB_PATH={database}")
+    print('  .venv/bin/meetsync sql "SELECT * FROM daily_meeting_stats"')
     print(f"Demo finished in {time.monotonic() - started:.0f}s")
 
 

@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 
 from cli.sql.command import run_sql, wait_seconds
+from cli.sql.history import HISTORY_FILENAME
 from cli.sql.rendering import FORMATS
 from cli.sql.runner import DEFAULT_WAIT_SECONDS
 from resources.connection import connect, connection_status, disconnect, status_of
@@ -44,6 +45,7 @@ def _sql(args: argparse.Namespace, settings: Settings) -> int:
         settings.timezone,
         output_format=args.format,
         wait=args.wait,
+        history=settings.home / HISTORY_FILENAME,
     )
 
 
@@ -85,7 +87,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub = commands.add_parser("sql", help="run read-only SQL against the DuckDB file")
     sub.add_argument("query", nargs="?", help="SQL to run; without it, an interactive prompt")
-    sub.add_argument("--format", choices=FORMATS, default="table", help="output format")
+    sub.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="table",
+        help="table (default), line (every column on its own line, full text), csv or json",
+    )
     sub.add_argument(
         "--wait",
         type=wait_seconds,

@@ -25,8 +25,9 @@ import urllib.request
 from pathlib import Path
 
 from cli.local_stack import PROJECT_ROOT, start_local_stack
+from resources.settings import DEMO_DIRECTORY
 
-WORKDIR = PROJECT_ROOT / "data" / "demo"
+WORKDIR = PROJECT_ROOT / DEMO_DIRECTORY
 DEFAULT_EMULATOR_PORT = 8765
 STARTUP_TIMEOUT_SECONDS = 180.0
 SHUTDOWN_TIMEOUT_SECONDS = 30.0

@@ -44,6 +44,10 @@ CLIENT_ID_VARIABLE = "GOOGLE_CLIENT_ID"
 CLIENT_SECRET_VARIABLE = "GOOGLE_CLIENT_SECRET"
 
 DEFAULT_DUCKDB_PATH = "data/meetsync.duckdb"
+# `make demo` and `make ui` keep their state here, relative to the project's root: the DuckDB
+# file, the Dagster instance (dagster_home/) and the connection to the emulator (home/).
+DEMO_DIRECTORY = "data/demo"
+DEMO_DUCKDB_PATH = f"{DEMO_DIRECTORY}/meetsync.duckdb"
 DEFAULT_HOME = "~/.meetsync"
 DEFAULT_TIMEZONE = "UTC"
 DEFAULT_START_DATE = "2025-01-01"

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from cli.sql.pager import Pager, pager_command, plain_output
 from cli.sql.prompt import interactive
 from cli.sql.runner import (
     DEFAULT_WAIT_SECONDS,
@@ -14,6 +15,7 @@ from cli.sql.runner import (
     StatementRunner,
     missing_message,
 )
+from resources.settings import DEMO_DUCKDB_PATH
 
 
 def wait_seconds(text: str) -> float:
@@ -30,18 +32,22 @@ def run_sql(
     timezone: str,
     output_format: str = "table",
     wait: float = DEFAULT_WAIT_SECONDS,
+    history: Path | None = None,
     stdin: TextIO | None = None,
     stdout: TextIO | None = None,
     stderr: TextIO | None = None,
 ) -> int:
-    """Run ``query`` (or, without one, the statements typed on stdin) read-only against
-    ``database``, timestamps shown in ``timezone``; print the results in ``output_format``,
-    and return the exit code."""
+    """Run ``query`` (or, without one, the statements typed on stdin, the lines typed at a
+    terminal kept in ``history``) read-only against ``database``, timestamps shown in
+    ``timezone``; print the results in ``output_format`` (through a pager at a terminal), and
+    return the exit code."""
     stdin, stdout, stderr = stdin or sys.stdin, stdout or sys.stdout, stderr or sys.stderr
-    if not Path(database).is_file():
-        print(f"meetsync: {missing_message(database)}", file=stderr)
+    database = Path(database)
+    if not database.is_file():
+        print(f"meetsync: {missing_message(database, Path(DEMO_DUCKDB_PATH))}", file=stderr)
         return EXIT_NO_DATABASE
-    runner = StatementRunner(Path(database), timezone, output_format, wait, stdout, stderr)
+    output = Pager(stdout, pager_command()) if stdout.isatty() else plain_output(stdout)
+    runner = StatementRunner(database, timezone, output_format, wait, output.show, stderr)
     if query is not None:
         return runner.run(query)
-    return interactive(runner, stdin, stdout)
+    return interactive(runner, stdin, stdout, history)

@@ -1,29 +1,44 @@
-"""The statements typed at ``meetsync>``: read line by line until a statement is complete."""
+"""The statements typed at ``meetsync>``. As in DuckDB's own shell, a statement ends at a ``;``
+outside quotes and comments, however many lines it takes; a line starting with ``.`` where a
+statement would start is a dot command (``.help`` lists them)."""
 
 from __future__ import annotations
 
-import contextlib
-import functools
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import TextIO
 
 import duckdb
 
+from cli.sql.dot_commands import is_dot_command, run_dot_command
+from cli.sql.history import History
 from cli.sql.runner import EXIT_OK, EXIT_SQL_ERROR, StatementRunner
 
 PROMPT = "meetsync> "
 CONTINUATION_PROMPT = "     ...> "
-QUIT_COMMANDS = frozenset({".quit", ".exit"})
 
 
-def interactive(runner: StatementRunner, stdin: TextIO, stdout: TextIO) -> int:
-    """Read statements from stdin until EOF or ``.quit``; the first failure's exit code."""
-    at_terminal = stdin.isatty()
-    read = terminal_reader(stdout) if at_terminal else pipe_reader(stdin)
+def interactive(
+    runner: StatementRunner, stdin: TextIO, stdout: TextIO, history: Path | None = None
+) -> int:
+    """Read statements and dot commands from stdin until EOF or ``.quit``; the first failure's
+    exit code. At a terminal: prompts, line editing, and the lines typed kept in ``history``."""
+    if not stdin.isatty():
+        return run_typed(runner, pipe_reader(stdin), at_terminal=False)
+    with History(history, runner.error):
+        return run_typed(runner, terminal_reader(stdout), at_terminal=True)
+
+
+def run_typed(runner: StatementRunner, read: LineReader, at_terminal: bool) -> int:
     first_failure = EXIT_OK
-    for statement in typed_statements(read, is_complete_line):
+    for text in typed_statements(read):
         try:
-            code = runner.run(statement)
+            if is_dot_command(text):
+                code = run_dot_command(text, runner)
+                if code is None:  # .quit
+                    break
+            else:
+                code = runner.run(text)
         except KeyboardInterrupt:
             if not at_terminal:
                 raise
@@ -48,10 +63,9 @@ def pipe_reader(stdin: TextIO) -> LineReader:
 
 
 def terminal_reader(stdout: TextIO) -> LineReader:
-    """Lines typed at the terminal after a prompt (with line editing where available);
-    None at EOF. Ctrl-C abandons the line and the statement typed so far."""
-    with contextlib.suppress(ImportError):
-        import readline  # noqa: F401  (gives input() line editing and history)
+    """Lines typed at the terminal after a prompt (with readline's line editing and history
+    when History has loaded it); None at EOF. Ctrl-C abandons the line and the statement typed
+    so far."""
 
     def read(prompt: str) -> str | None:
         try:
@@ -66,9 +80,10 @@ def terminal_reader(stdout: TextIO) -> LineReader:
     return read
 
 
-def typed_statements(read: LineReader, is_complete: Callable[[str], bool]) -> Iterator[str]:
-    """Statements typed line by line: a statement ends at a line ending with ``;``, or at the
-    end of its first line when that line is a complete statement on its own."""
+def typed_statements(read: LineReader) -> Iterator[str]:
+    """What was typed, one statement or dot command at a time: a statement ends with the line
+    on which it is complete (see ``is_complete``); a dot command is one line. What is left at
+    EOF is a statement too."""
     lines: list[str] = []
     while True:
         line = read(CONTINUATION_PROMPT if lines else PROMPT)
@@ -77,32 +92,27 @@ def typed_statements(read: LineReader, is_complete: Callable[[str], bool]) -> It
         if line == ABANDONED:
             lines = []
             continue
-        if not lines and line.strip() in QUIT_COMMANDS:
-            return
         if not lines and not line.strip():
+            continue
+        if not lines and is_dot_command(line):
+            yield line.strip()
             continue
         lines.append(line)
         text = "\n".join(lines)
-        if text.rstrip().endswith(";") or (len(lines) == 1 and is_complete(text)):
+        if is_complete(text):
             yield text
             lines = []
     if "\n".join(lines).strip():
         yield "\n".join(lines)
 
 
-@functools.cache
-def parser() -> duckdb.DuckDBPyConnection:
-    """An in-memory connection used only to parse."""
-    return duckdb.connect(":memory:")
-
-
-def is_complete_line(text: str) -> bool:
-    """Whether a first line is a statement of its own: it parses (DuckDB's parser, nothing
-    executed) and does not end with a comma (which DuckDB's parser would accept)."""
-    if text.rstrip().endswith(","):
-        return False
+def is_complete(text: str) -> bool:
+    """Whether ``text`` ends a statement: its last token other than a comment is a ``;``
+    (DuckDB's tokenizer, so a ``;`` inside a string, a quoted name or a comment does not
+    count, and an unterminated string or comment is not complete)."""
     try:
-        parser().extract_statements(text)
-    except duckdb.Error:
-        return False
-    return True
+        tokens = duckdb.tokenize(text)
+    except duckdb.Error:  # not tokenizable: let DuckDB report it once a line ends with ;
+        return text.rstrip().endswith(";")
+    code = [offset for offset, kind in tokens if kind != duckdb.token_type.comment]
+    return bool(code) and text[code[-1]] == ";"

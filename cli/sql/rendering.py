@@ -1,4 +1,5 @@
-"""A statement's rows as an aligned text table, CSV or JSON."""
+"""A statement's rows as an aligned text table, one ``column = value`` line per column (full
+text, like DuckDB's ``.mode line``), CSV or JSON."""
 
 from __future__ import annotations
 
@@ -15,8 +16,11 @@ from datetime import time as clock_time
 from decimal import Decimal
 from typing import Any
 
-FORMATS = ("table", "csv", "json")
+FORMATS = ("table", "line", "csv", "json")
 MAX_CELL_WIDTH = 80
+TAB_WIDTH = 4
+# Characters that would move the cursor or change the terminal's state, shown escaped instead.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -35,23 +39,33 @@ def render(result: Result, output_format: str) -> str:
         return as_json(result)
     if output_format == "table":
         return as_table(result)
+    if output_format == "line":
+        return as_lines(result)
     raise ValueError(f"unknown format {output_format!r}; one of {', '.join(FORMATS)}")
 
 
 def as_table(result: Result) -> str:
-    """An aligned text table: header, separator, rows (numbers right-aligned), row count."""
+    """An aligned text table: header, separator, rows (numbers right-aligned), row count.
+
+    A value with line breaks takes several lines of its row (rows are then separated by a
+    rule); each line is cut at MAX_CELL_WIDTH columns. ``--format line`` shows full text."""
     cells = [[table_cell(value) for value in row] for row in result.rows]
     widths = [
-        max([display_width(name)] + [display_width(row[i]) for row in cells])
+        max([display_width(name)] + [display_width(line) for row in cells for line in row[i]])
         for i, name in enumerate(result.columns)
     ]
     right = [is_numeric_column(result.rows, i) for i in range(len(result.columns))]
-    lines = [
-        aligned_line(result.columns, widths, right),
-        "-+-".join("-" * width for width in widths),
-        *(aligned_line(row, widths, right) for row in cells),
-        f"({len(cells)} row{'' if len(cells) == 1 else 's'})",
-    ]
+    rule = "-+-".join("-" * width for width in widths)
+    tall = any(len(cell) > 1 for row in cells for cell in row)
+    lines = [aligned_line(result.columns, widths, right), rule]
+    for index, row in enumerate(cells):
+        if tall and index:
+            lines.append(rule)
+        lines.extend(
+            aligned_line([cell[n] if n < len(cell) else "" for cell in row], widths, right)
+            for n in range(max((len(cell) for cell in row), default=1))
+        )
+    lines.append(f"({len(cells)} row{'' if len(cells) == 1 else 's'})")
     return "\n".join(line.rstrip() for line in lines) + "\n"
 
 
@@ -72,12 +86,37 @@ def is_number(value: Any) -> bool:
     return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
 
 
-def table_cell(value: Any) -> str:
-    """A value as one line of at most MAX_CELL_WIDTH columns; NULL as ``NULL``."""
+def table_cell(value: Any) -> list[str]:
+    """A value as the lines of its table cell, each at most MAX_CELL_WIDTH columns; NULL as
+    ``NULL``."""
     if value is None:
-        return "NULL"
-    text = value_text(value).replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
-    return truncate(text, MAX_CELL_WIDTH)
+        return ["NULL"]
+    return [truncate(line, MAX_CELL_WIDTH) for line in text_lines(value_text(value))]
+
+
+def text_lines(text: str) -> list[str]:
+    """``text`` split at its line breaks, tabs expanded, other control characters escaped."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return [printable(line.expandtabs(TAB_WIDTH)) for line in lines]
+
+
+def printable(text: str) -> str:
+    return CONTROL_CHARACTERS.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
+
+
+def as_lines(result: Result) -> str:
+    """Every row as ``column = value`` lines, names right-aligned, the full text of each value
+    (line breaks kept); a blank line between rows. No rows, no output (as DuckDB's
+    ``.mode line``)."""
+    width = max((display_width(name) for name in result.columns), default=0)
+    blocks = []
+    for row in result.rows:
+        lines = []
+        for name, value in zip(result.columns, row, strict=True):
+            text = "NULL" if value is None else "\n".join(text_lines(value_text(value)))
+            lines.append(" " * (width - display_width(name)) + f"{name} = {text}")
+        blocks.append("\n".join(lines) + "\n")
+    return "\n".join(blocks)
 
 
 def truncate(text: str, width: int) -> str:

@@ -1,15 +1,19 @@
-"""Running SQL read-only against the meetsync DuckDB file.
+"""Running SQL read-only against the meetsync DuckDB file, and nothing else.
 
 The file is opened read-only, once per statement, and closed before the result is printed, so
 a session never keeps a pipeline run from writing for longer than one query takes. While a run
 holds DuckDB's write lock, opening it is retried for a bounded time.
+
+A session sees the warehouse and nothing else: no other file is read or written (COPY, read_csv,
+ATTACH, EXPORT), no extension is installed or loaded, and the configuration is locked once the
+time zone is set, so no statement can switch any of that back on.
 """
 
 from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
@@ -21,6 +25,16 @@ from cli.sql.rendering import Result, render
 DEFAULT_WAIT_SECONDS = 30.0
 RETRY_INTERVAL_SECONDS = 0.2
 LOCK_MESSAGES = ("Could not set lock", "Conflicting lock")
+# DuckDB settings of every session (duckdb_settings() describes each).
+SESSION_CONFIG: dict[str, str | bool] = {
+    "enable_external_access": False,  # no file but the database, no replacement scans
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "allow_community_extensions": False,
+    "allow_unsigned_extensions": False,
+    "allow_persistent_secrets": False,
+    "allow_extension_repositories": "forbidden",
+}
 
 EXIT_OK = 0
 EXIT_SQL_ERROR = 1
@@ -46,54 +60,105 @@ class BusyError(SqlCommandError):
     exit_code = EXIT_BUSY
 
 
-def missing_message(database: Path) -> str:
-    return f"No DuckDB file at {database}: run the pipeline first (make demo)"
+def missing_message(database: Path, demo_database: Path | None = None) -> str:
+    """What to do when there is no DuckDB file at ``database``; names the demo's file when
+    ``demo_database`` (the file ``make demo`` wrote) exists."""
+    if demo_database is not None and demo_database.is_file():
+        return (
+            f"No DuckDB file at {database}. The demo's is {demo_database}: "
+            f"export MEETSYNC_DUCKDB_PATH={demo_database}"
+        )
+    return (
+        f"No DuckDB file at {database}: import meetings first (README: backfills), "
+        "or point MEETSYNC_DUCKDB_PATH at an existing file"
+    )
+
+
+Output = Callable[[str], None]
 
 
 @dataclass
 class StatementRunner:
-    """Runs SQL text against the database and prints each result; errors go to stderr."""
+    """Runs SQL text against the database and shows each result through ``output`` (the
+    terminal's pager, or plain stdout); errors go to stderr."""
 
     database: Path
     timezone: str
     output_format: str
     wait: float
-    stdout: TextIO
+    output: Output
     stderr: TextIO
 
-    def run(self, sql: str) -> int:
-        """Run every statement of ``sql``; print the results of those that ran, then the
-        error that stopped the rest, if any. The exit code."""
+    def run(
+        self,
+        sql: str,
+        parameters: Mapping[str, Any] | None = None,
+        as_text: bool = False,
+        none_found: str | None = None,
+    ) -> int:
+        """Run every statement of ``sql`` (or ``sql`` as one statement with bound
+        ``parameters``); show the results of those that ran, then the error that stopped the
+        rest, if any. ``as_text``: show the first column's values as plain lines, not in the
+        output format. ``none_found``: the error when no row came back. The exit code."""
         results: list[Result] = []
         code, failure = EXIT_OK, None
         try:
-            query_database(self.database, sql, self.timezone, self.wait, self.stderr, results)
+            query_database(self.database, sql, parameters, self.session, results)
         except SqlCommandError as error:
             code, failure = error.exit_code, error
         except duckdb.Error as error:
             code, failure = EXIT_SQL_ERROR, error
-        self.print_results(results)
+        if failure is None and none_found and not any(result.rows for result in results):
+            code, failure = EXIT_SQL_ERROR, none_found
+        self.show_results(results, as_text)
         if failure is not None:
-            print(f"meetsync: {failure}", file=self.stderr, flush=True)
+            self.error(str(failure))
         return code
 
-    def print_results(self, results: list[Result]) -> None:
-        for index, result in enumerate(results):
-            if index:
-                self.stdout.write("\n")
-            self.stdout.write(render(result, self.output_format))
-        self.stdout.flush()
+    @property
+    def session(self) -> SessionOptions:
+        return SessionOptions(self.timezone, self.wait, self.stderr)
+
+    def show_results(self, results: list[Result], as_text: bool = False) -> None:
+        if as_text:
+            text = "".join(f"{row[0]}\n" for result in results for row in result.rows)
+        else:
+            text = "\n".join(render(result, self.output_format) for result in results)
+        if text:
+            self.output(text)
+
+    def error(self, message: str) -> None:
+        print(f"meetsync: {message}", file=self.stderr, flush=True)
+
+
+@dataclass(frozen=True)
+class SessionOptions:
+    """How a read-only session is opened: timestamps in ``timezone``; while a pipeline run
+    writes, wait up to ``wait`` seconds (saying so on ``stderr``)."""
+
+    timezone: str
+    wait: float
+    stderr: TextIO
 
 
 def query_database(
-    database: Path, sql: str, timezone: str, wait: float, stderr: TextIO, results: list[Result]
+    database: Path,
+    sql: str,
+    parameters: Mapping[str, Any] | None,
+    session: SessionOptions,
+    results: list[Result],
 ) -> None:
-    """Run the statements of ``sql`` in order on a read-only connection (timestamps shown in
-    ``timezone``), closed again before returning, appending to ``results`` those that return
-    rows."""
-    conn = connect_read_only(database, wait, stderr)
+    """Run the statements of ``sql`` in order (or ``sql`` with bound ``parameters``) on a
+    read-only, locked-down connection, closed again before returning, appending to
+    ``results`` those that return rows."""
+    conn = connect_read_only(database, session.wait, session.stderr)
     try:
-        set_timezone(conn, timezone)
+        set_timezone(conn, session.timezone)
+        lock_configuration(conn)
+        if parameters is not None:
+            conn.execute(sql, dict(parameters))
+            results.append(Result([column[0] for column in conn.description], conn.fetchall()))
+            return
         for statement in conn.extract_statements(sql):
             result = fetch_result(conn, statement)
             if result is not None:
@@ -117,6 +182,11 @@ def set_timezone(conn: duckdb.DuckDBPyConnection, zone: str) -> None:
     conn.execute("SET TimeZone = " + "'" + zone.replace("'", "''") + "'")
 
 
+def lock_configuration(conn: duckdb.DuckDBPyConnection) -> None:
+    """No further SET or RESET: the session's settings stay as they are."""
+    conn.execute("SET lock_configuration = true")
+
+
 def connect_read_only(
     database: Path,
     wait: float,
@@ -124,14 +194,15 @@ def connect_read_only(
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
 ) -> duckdb.DuckDBPyConnection:
-    """A read-only connection; while a writer holds the lock, retried for ``wait`` seconds."""
+    """A read-only connection with SESSION_CONFIG; while a writer holds the lock, retried for
+    ``wait`` seconds."""
     if not database.is_file():  # read_only=True never creates it, but fails less clearly
         raise NoDatabaseError(missing_message(database))
     deadline = clock() + wait
     announced = False
     while True:
         try:
-            return duckdb.connect(str(database), read_only=True)
+            return duckdb.connect(str(database), read_only=True, config=dict(SESSION_CONFIG))
         except duckdb.IOException as error:
             if not is_lock_conflict(error):
                 raise
