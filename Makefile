@@ -24,7 +24,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/sqlfluff lint dbt_like_sql assets/sql
+	$(BIN)/sqlfluff lint dbt_like_sql assets/sql cli/sql
 
 ui: $(STAMP)
 	$(BIN)/python -m cli.ui

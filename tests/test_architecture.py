@@ -167,7 +167,7 @@ def test_the_wheel_ships_every_sql_file(tmp_path):
     shipped = set(zipfile.ZipFile(wheel).namelist())
     expected = {
         str(path.relative_to(ROOT))
-        for folder in ("dbt_like_sql", "assets/sql")
+        for folder in ("dbt_like_sql", "assets/sql", "cli/sql")
         for path in (ROOT / folder).glob("*.sql")
     }
     assert expected and expected <= shipped, expected - shipped

@@ -15,7 +15,7 @@ import duckdb
 import pytest
 
 from cli.main import main
-from cli.sql.prompt import CONTINUATION_PROMPT, PROMPT, is_complete_line, typed_statements
+from cli.sql.prompt import CONTINUATION_PROMPT, PROMPT
 from cli.sql.rendering import Result, as_table, nested_text
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -59,13 +59,36 @@ def run(capsys, *args: str) -> tuple[int, str, str]:
 def test_table_output(database, capsys):
     code, out, err = run(capsys, "SELECT * FROM demo ORDER BY n")
     assert (code, err) == (0, "")
+    # A value with a line break takes two lines of its row; a rule separates the rows then.
     assert out == (
-        " n | title     | emails                         | hours | start_time                | note       | flag\n"  # noqa: E501
-        "---+-----------+--------------------------------+-------+---------------------------+------------+------\n"
-        " 1 | Kickoff   | [ana@ourco.com, carl@acme.com] |   1.5 | 2026-03-02 09:00:00+00:00 | NULL       | true\n"  # noqa: E501
-        "12 | Café 会議 | []                             |  0.25 | 2026-03-02 14:00:00+00:00 | two\\nlines | false\n"  # noqa: E501
+        " n | title     | emails                         | hours | start_time                | note  | flag\n"  # noqa: E501
+        "---+-----------+--------------------------------+-------+---------------------------+-------+------\n"
+        " 1 | Kickoff   | [ana@ourco.com, carl@acme.com] |   1.5 | 2026-03-02 09:00:00+00:00 | NULL  | true\n"  # noqa: E501
+        "---+-----------+--------------------------------+-------+---------------------------+-------+------\n"
+        "12 | Café 会議 | []                             |  0.25 | 2026-03-02 14:00:00+00:00 | two   | false\n"  # noqa: E501
+        "   |           |                                |       |                           | lines |\n"  # noqa: E501
         "(2 rows)\n"
     )
+
+
+def test_line_output_shows_every_value_in_full(database, capsys):
+    code, out, err = run(capsys, "SELECT n, title, note FROM demo ORDER BY n", "--format", "line")
+    assert (code, err) == (0, "")
+    assert out == (
+        "    n = 1\n"
+        "title = Kickoff\n"
+        " note = NULL\n"
+        "\n"
+        "    n = 12\n"
+        "title = Café 会議\n"
+        " note = two\n"
+        "lines\n"
+    )
+    long_text = "word " * 500
+    code, out, _ = run(capsys, f"SELECT '{long_text}' AS transcript", "--format", "line")
+    assert out == f"transcript = {long_text}\n"
+    code, out, _ = run(capsys, "SELECT * FROM demo WHERE false", "--format", "line")
+    assert (code, out) == (0, "")
 
 
 def test_csv_output(database, capsys):
@@ -110,7 +133,9 @@ def test_timestamps_in_the_partitions_time_zone(database, capsys, monkeypatch):
 
 
 def test_several_statements_and_empty_results(database, capsys):
-    code, out, _ = run(capsys, "SET threads = 1; SELECT 1 AS a; SELECT n FROM demo WHERE false")
+    code, out, _ = run(
+        capsys, "SET search_path = 'main'; SELECT 1 AS a; SELECT n FROM demo WHERE false"
+    )
     assert code == 0
     assert out == "a\n-\n1\n(1 row)\n\nn\n-\n(0 rows)\n"
 
@@ -131,15 +156,31 @@ def test_read_only_insert_fails_cleanly_and_changes_nothing(database, capsys):
 
 
 def test_missing_database_is_not_created(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # no demo file here
     missing = tmp_path / "nothing" / "meetsync.duckdb"
     monkeypatch.setenv("MEETSYNC_DUCKDB_PATH", str(missing))
     code, out, err = run(capsys, "SELECT 1")
     assert (code, out) == (2, "")
-    assert err == f"meetsync: No DuckDB file at {missing}: run the pipeline first (make demo)\n"
+    assert err.startswith(f"meetsync: No DuckDB file at {missing}: import meetings first")
     assert not missing.exists() and not missing.parent.exists()
     monkeypatch.setattr(sys, "stdin", io.StringIO("SELECT 1;\n"))
     assert run(capsys)[0] == 2
     assert not missing.exists()
+
+
+def test_missing_database_names_the_demos_file_when_there_is_one(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("MEETSYNC_DUCKDB_PATH", raising=False)  # the default path
+    demo = tmp_path / "data" / "demo" / "meetsync.duckdb"
+    demo.parent.mkdir(parents=True)
+    duckdb.connect(str(demo)).close()
+    code, out, err = run(capsys, "SELECT 1")
+    assert (code, out) == (2, "")
+    assert err == (
+        "meetsync: No DuckDB file at data/meetsync.duckdb. The demo's is "
+        "data/demo/meetsync.duckdb: export MEETSYNC_DUCKDB_PATH=data/demo/meetsync.duckdb\n"
+    )
+    assert not (tmp_path / "data" / "meetsync.duckdb").exists()
 
 
 def test_sql_error(database, capsys):
@@ -157,14 +198,14 @@ def test_statements_before_an_error_are_printed(database, capsys):
 
 def test_interactive_from_piped_stdin(database, capsys, monkeypatch):
     typed = (
-        "SELECT count(*) AS meetings FROM demo\n"
+        "SELECT count(*) AS meetings FROM demo;\n"
         "\n"
         "SELECT n,\n"
         "  title\n"
         "FROM demo WHERE n > 1;\n"
         "SELECT * FROM no_such_table;\n"
         ".quit\n"
-        "SELECT 'never run'\n"
+        "SELECT 'never run';\n"
     )
     monkeypatch.setattr(sys, "stdin", io.StringIO(typed))
     code, out, err = run(capsys, "--format", "csv")
@@ -180,30 +221,10 @@ class FakeTerminal(io.StringIO):
 
 
 def test_interactive_prompt_on_a_terminal_and_eof(database, capsys, monkeypatch):
-    monkeypatch.setattr(sys, "stdin", FakeTerminal("SELECT 1 AS a\nSELECT\n2 AS b;\n"))
+    monkeypatch.setattr(sys, "stdin", FakeTerminal("SELECT 1 AS a;\nSELECT\n2 AS b;\n"))
     code, out, _ = run(capsys, "--format", "csv")
     assert code == 0
     assert out == f"{PROMPT}a\n1\n{PROMPT}{CONTINUATION_PROMPT}b\n2\n{PROMPT}\n"
-
-
-def lines(*typed: str):
-    remaining = list(typed)
-    return lambda prompt: remaining.pop(0) if remaining else None
-
-
-def test_statements_end_with_a_semicolon_or_a_complete_first_line():
-    assert list(
-        typed_statements(
-            lines("SELECT 1", "SELECT a,", "b FROM t", "WHERE x;", "", "SELEC 1", ";", "SELECT 2"),
-            is_complete_line,
-        )
-    ) == ["SELECT 1", "SELECT a,\nb FROM t\nWHERE x;", "SELEC 1\n;", "SELECT 2"]
-    assert list(
-        typed_statements(lines("SELECT 'open", "quote';", ".exit", "x"), is_complete_line)
-    ) == ["SELECT 'open\nquote';"]
-    assert list(typed_statements(lines("SELECT (1", "+ 2)"), is_complete_line)) == [
-        "SELECT (1\n+ 2)"
-    ]
 
 
 def test_table_formatting_details():
@@ -221,6 +242,11 @@ def test_table_formatting_details():
         "(2 rows)",
     ]
     assert nested_text("") == "''" and nested_text("NULL") == "'NULL'"
+
+
+def test_table_cells_keep_lines_expand_tabs_and_escape_control_characters():
+    table = as_table(Result(["t"], [("a\r\nb\tc\x1b[31mred",)]))
+    assert table.splitlines() == ["t", "-" * 16, "a", "b   c\\x1b[31mred", "(1 row)"]
 
 
 # ----- a real lock held by another process ---------------------------------------------------

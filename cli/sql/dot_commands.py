@@ -58,7 +58,7 @@ def show_schema(runner: StatementRunner, arguments: list[str]) -> int:
     name = arguments[0] if arguments else None
     return runner.run(
         read_sql("schema"),
-        parameters={"name": name},
+        parameters={"table_name": name},
         as_text=True,
         none_found=f"no table or view named {name}" if name else "no table or view yet",
     )
