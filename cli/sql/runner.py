@@ -183,7 +183,9 @@ def set_timezone(conn: duckdb.DuckDBPyConnection, zone: str) -> None:
 
 
 def lock_configuration(conn: duckdb.DuckDBPyConnection) -> None:
-    """No further SET or RESET: the session's settings stay as they are."""
+    """No progress bar in the output; then no further SET or RESET: the session's settings
+    stay as they are."""
+    conn.execute("SET enable_progress_bar = false")
     conn.execute("SET lock_configuration = true")
 
 
