@@ -13,7 +13,7 @@ import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 
@@ -21,6 +21,8 @@ import duckdb
 # in /usr/bin/python3.11 (PID 4645). See also https://duckdb.org/docs/...'
 _CONFLICT = re.compile(r"Could not set lock on file")
 _HOLDER = re.compile(r"Conflicting lock is held in (?P<program>.+?) \(PID (?P<pid>\d+)\)")
+
+T = TypeVar("T")
 
 FIRST_RETRY_SECONDS = 0.1
 MAX_RETRY_SECONDS = 1.0
@@ -78,6 +80,43 @@ def busy_message(database: str, holder: LockHolder, limit: float) -> str:
     )
 
 
+class LockWaitTimeout(Exception):
+    """``open_when_free`` waited its limit; ``holder`` still has the file."""
+
+    def __init__(self, holder: LockHolder) -> None:
+        super().__init__(holder.describe())
+        self.holder = holder
+
+
+def open_when_free(
+    open_file: Callable[[], T],
+    *,
+    max_wait_seconds: float,
+    on_wait: Callable[[LockHolder, float], None],
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
+) -> tuple[T, float]:
+    """``open_file()``'s result and the seconds waited for it: while another process holds the
+    file, ``on_wait(holder, seconds waited)`` is told and the call retried, sleeping (never
+    spinning), until ``max_wait_seconds`` have passed (then ``LockWaitTimeout``). Any other
+    error is raised at once."""
+    started = clock()
+    attempt = 0
+    while True:
+        try:
+            return open_file(), clock() - started
+        except duckdb.IOException as error:
+            holder = lock_holder(error)
+            if holder is None:
+                raise
+            waited = clock() - started
+            if waited >= max_wait_seconds:
+                raise LockWaitTimeout(holder) from None
+            on_wait(holder, waited)
+            sleep(min(retry_delay(attempt), max_wait_seconds - waited))
+            attempt += 1
+
+
 def connect_waiting(
     database: str,
     *,
@@ -88,30 +127,26 @@ def connect_waiting(
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
 ) -> duckdb.DuckDBPyConnection:
-    """A connection to ``database``; while another process holds it, retried (sleeping, never
-    spinning) for up to ``max_wait_seconds``, saying in ``log`` what it waits for: when the
-    wait starts, every minute while it lasts, and when it ends. Any other error is raised at
-    once."""
-    started = clock()
-    reported_at: float | None = None
-    attempt = 0
-    while True:
-        try:
-            conn = duckdb.connect(database, read_only=read_only, config=dict(config or {}))
-        except duckdb.IOException as error:
-            holder = lock_holder(error)
-            if holder is None:
-                raise
-            now = clock()
-            waited = now - started
-            if waited >= max_wait_seconds:
-                raise DuckDBBusyError(busy_message(database, holder, max_wait_seconds)) from None
-            if reported_at is None or now - reported_at >= REPORT_EVERY_SECONDS:
-                log.info(waiting_message(database, holder, waited, max_wait_seconds))
-                reported_at = now
-            sleep(min(retry_delay(attempt), max_wait_seconds - waited))
-            attempt += 1
-            continue
-        if reported_at is not None:
-            log.info(f"Got the DuckDB file {database} after waiting {clock() - started:.1f}s")
-        return conn
+    """A connection to ``database``; while another process holds it, retried for up to
+    ``max_wait_seconds``, saying in ``log`` what it waits for: when the wait starts, every
+    minute while it lasts, and when it ends."""
+    reported_at: list[float] = []
+
+    def report(holder: LockHolder, waited: float) -> None:
+        if not reported_at or waited - reported_at[-1] >= REPORT_EVERY_SECONDS:
+            log.info(waiting_message(database, holder, waited, max_wait_seconds))
+            reported_at.append(waited)
+
+    try:
+        conn, waited = open_when_free(
+            lambda: duckdb.connect(database, read_only=read_only, config=dict(config or {})),
+            max_wait_seconds=max_wait_seconds,
+            on_wait=report,
+            clock=clock,
+            sleep=sleep,
+        )
+    except LockWaitTimeout as timeout:
+        raise DuckDBBusyError(busy_message(database, timeout.holder, max_wait_seconds)) from None
+    if reported_at:
+        log.info(f"Got the DuckDB file {database} after waiting {waited:.1f}s")
+    return conn

@@ -11,7 +11,6 @@ time zone is set, so no statement can switch any of that back on.
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -21,10 +20,9 @@ from typing import Any, TextIO
 import duckdb
 
 from cli.sql.rendering import Result, render
+from resources.duckdb_lock import LockHolder, LockWaitTimeout, open_when_free
 
 DEFAULT_WAIT_SECONDS = 30.0
-RETRY_INTERVAL_SECONDS = 0.2
-LOCK_MESSAGES = ("Could not set lock", "Conflicting lock")
 # DuckDB settings of every session (duckdb_settings() describes each).
 SESSION_CONFIG: dict[str, str | bool] = {
     "enable_external_access": False,  # no file but the database, no replacement scans
@@ -200,33 +198,32 @@ def connect_read_only(
     ``wait`` seconds."""
     if not database.is_file():  # read_only=True never creates it, but fails less clearly
         raise NoDatabaseError(missing_message(database))
-    deadline = clock() + wait
-    announced = False
-    while True:
-        try:
-            return duckdb.connect(str(database), read_only=True, config=dict(SESSION_CONFIG))
-        except duckdb.IOException as error:
-            if not is_lock_conflict(error):
-                raise
-            if clock() >= deadline:
-                raise BusyError(busy_message(database, wait, error)) from None
-            if not announced:
-                print(waiting_message(wait), file=stderr, flush=True)
-                announced = True
-            sleep(max(min(RETRY_INTERVAL_SECONDS, deadline - clock()), 0.0))
+    announced: list[LockHolder] = []
 
+    def announce(holder: LockHolder, waited: float) -> None:
+        if not announced:
+            print(waiting_message(wait), file=stderr, flush=True)
+            announced.append(holder)
 
-def is_lock_conflict(error: duckdb.Error) -> bool:
-    return any(message in str(error) for message in LOCK_MESSAGES)
+    try:
+        conn, _ = open_when_free(
+            lambda: duckdb.connect(str(database), read_only=True, config=dict(SESSION_CONFIG)),
+            max_wait_seconds=wait,
+            on_wait=announce,
+            clock=clock,
+            sleep=sleep,
+        )
+    except LockWaitTimeout as timeout:
+        raise BusyError(busy_message(database, wait, timeout.holder)) from None
+    return conn
 
 
 def waiting_message(wait: float) -> str:
     return f"DuckDB is busy (a pipeline run is writing); waiting up to {wait:g}s..."
 
 
-def busy_message(database: Path, wait: float, error: duckdb.Error) -> str:
-    holder = re.search(r"\(PID (\d+)\)", str(error))
-    by = f" (process {holder.group(1)})" if holder else ""
+def busy_message(database: Path, wait: float, holder: LockHolder) -> str:
+    by = f" (process {holder.pid})" if holder.pid is not None else ""
     return (
         f"DuckDB is still busy after {wait:g}s: a pipeline run{by} is writing {database}. "
         "Try again when it has finished, or wait longer with --wait SECONDS."
