@@ -1,4 +1,4 @@
-"""One emulated Google account's data: Calendar events and Meet artifacts as plain dicts.
+"""One emulated Google account's data: Calendar events, Meet artifacts and Drive files as dicts.
 
 Everything is stored exactly as Google returns it, so tests may inject arbitrary (even malformed)
 payloads. The ``add_*`` helpers build well-formed resources and keep the ground truth
@@ -47,6 +47,7 @@ class Workspace:
     entries: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     participants: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     spaces: dict[str, dict[str, Any]] = field(default_factory=dict)
+    drive_files: dict[str, dict[str, Any]] = field(default_factory=dict)  # Drive v3 File by id
     meet_api_enabled: bool = True
     scenarios: dict[str, list[str]] = field(default_factory=dict)
     event_records: dict[str, list[str]] = field(default_factory=dict)

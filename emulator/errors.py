@@ -1,4 +1,5 @@
-"""Google's error bodies, byte-for-byte in shape, for Calendar (legacy style) and Meet (AIP-193).
+"""Google's error bodies, byte-for-byte in shape, for Calendar and Drive (legacy style) and Meet
+(AIP-193).
 
 Handlers raise :class:`ApiError`; the server turns it into a JSON response.
 """
@@ -7,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-Api = Literal["calendar", "meet"]
+Api = Literal["calendar", "meet", "drive"]
+LEGACY_STYLE = ("calendar", "drive")  # APIs whose errors carry an ``errors[]`` list
 
 AUTH_MESSAGE = (
     "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie "
@@ -57,7 +59,7 @@ def meet_error(status: int, message: str, status_name: str | None = None) -> Api
 def unauthenticated(api: Api) -> ApiError:
     """401 for a missing, unknown, expired or revoked access token."""
     error: dict[str, Any] = {"code": 401, "message": AUTH_MESSAGE}
-    if api == "calendar":
+    if api in LEGACY_STYLE:
         error["errors"] = [
             {
                 "message": "Invalid Credentials",
@@ -73,9 +75,9 @@ def unauthenticated(api: Api) -> ApiError:
 
 def insufficient_scope(api: Api, method_id: str) -> ApiError:
     """403 for a valid token that lacks the scope the method needs."""
-    service = "calendar-json.googleapis.com" if api == "calendar" else "meet.googleapis.com"
+    service = _SERVICES[api]
     error: dict[str, Any] = {"code": 403, "message": SCOPE_MESSAGE}
-    if api == "calendar":
+    if api in LEGACY_STYLE:
         error["errors"] = [
             {
                 "message": "Insufficient Permission",
@@ -151,27 +153,32 @@ def service_disabled(api: Api, project_number: str) -> ApiError:
 
 def not_found(api: Api) -> ApiError:
     """404 in the style of the API the path belongs to."""
-    if api == "calendar":
+    if api in LEGACY_STYLE:
         return calendar_error(404, "notFound", "Not Found")
     return meet_error(404, "Requested entity was not found.")
 
 
 def bad_request(api: Api, message: str | None = None) -> ApiError:
     """400 for a malformed parameter."""
-    if api == "calendar":
+    if api in LEGACY_STYLE:
         return calendar_error(400, "badRequest", message or "Bad Request")
     return meet_error(400, message or "Request contains an invalid argument.")
 
 
 def invalid_value(api: Api, parameter: str, value: str) -> ApiError:
     """400 for a parameter whose value is out of range or unparseable."""
-    if api == "calendar":
+    if api in LEGACY_STYLE:
         return calendar_error(
             400, "invalid", "Invalid Value", location=parameter, locationType="parameter"
         )
     return meet_error(400, f"Invalid value for {parameter}: {value!r}.")
 
 
+_SERVICES = {
+    "calendar": "calendar-json.googleapis.com",
+    "meet": "meet.googleapis.com",
+    "drive": "drive.googleapis.com",
+}
 _CALENDAR_FAULTS = {
     403: ("usageLimits", "rateLimitExceeded", "Rate Limit Exceeded"),
     429: ("usageLimits", "rateLimitExceeded", "Rate Limit Exceeded"),
@@ -180,6 +187,9 @@ _CALENDAR_FAULTS = {
     503: ("global", "backendError", "The service is currently unavailable."),
     504: ("global", "backendError", "Deadline exceeded."),
 }
+# Drive answers an exceeded per-user quota with 403 userRateLimitExceeded (Drive's
+# "Resolve errors" guide); its other transient errors look like Calendar's.
+_DRIVE_FAULTS = {403: ("usageLimits", "userRateLimitExceeded", "User Rate Limit Exceeded")}
 _MEET_FAULTS = {
     403: "The caller does not have permission",
     429: "Resource has been exhausted (e.g. check quota).",
@@ -195,9 +205,20 @@ def injected_fault(api: Api | Literal["oauth"], status: int) -> ApiError:
     if api == "oauth":
         body = {"error": "internal_failure", "error_description": "Backend Error"}
         return ApiError(status, body)
-    if api == "calendar":
-        domain, reason, message = _CALENDAR_FAULTS.get(
-            status, ("global", "backendError", "Backend Error")
-        )
+    if api in LEGACY_STYLE:
+        faults = {**_CALENDAR_FAULTS, **_DRIVE_FAULTS} if api == "drive" else _CALENDAR_FAULTS
+        domain, reason, message = faults.get(status, ("global", "backendError", "Backend Error"))
         return calendar_error(status, reason, message, domain=domain)
     return meet_error(status, _MEET_FAULTS.get(status, "Internal error encountered."))
+
+
+def file_not_found(file_id: str) -> ApiError:
+    """Drive's 404 for a file that does not exist or that the caller cannot see."""
+    message = f"File not found: {file_id}."
+    return calendar_error(404, "notFound", message, location="fileId", locationType="parameter")
+
+
+def insufficient_file_permissions(file_id: str) -> ApiError:
+    """Drive's 403 for a file the caller may see but not read."""
+    message = f"The user does not have sufficient permissions for file {file_id}."
+    return calendar_error(403, "insufficientFilePermissions", message)

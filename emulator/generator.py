@@ -17,6 +17,7 @@ from emulator import corpus, ids
 from emulator.account import Workspace, meet_code_of
 from emulator.builders import EventSpec, Person, build_event, meet_conference, zoom_conference
 from emulator.timefmt import zone
+from emulator.transcript_docs import DOC_SCENARIOS, write_transcript_docs
 
 DURATIONS = (15, 25, 30, 30, 45, 50, 60, 60, 90)
 SCENARIO_DAYS = 14
@@ -86,7 +87,7 @@ class Generator:
             account_name=corpus.ACCOUNT[1],
             calendar_timezone=params.timezone,
             now=params.now,
-            scenarios={name: [] for name in SCENARIOS},
+            scenarios={name: [] for name in SCENARIO_APPLIERS},
             seed=params.seed,
             rng=random.Random(params.seed * 7919 + 1),
         )
@@ -114,6 +115,8 @@ class Generator:
             for plan in sorted(plans, key=_plan_sort_key):
                 self._materialize(plan)
         self._tag_expired()
+        docs_rng = random.Random(self.params.seed * 104_729 + 3)  # Docs never shift the rest
+        write_transcript_docs(self.ws, docs_rng, self.designated)
         self._designated_first()
         return self.ws
 
@@ -522,7 +525,9 @@ SCENARIO_APPLIERS: dict[str, Callable[[Plan, Generator], None] | None] = {
     "expired": None,
     "entry_without_participant": _orphan,
 }
-SCENARIOS = tuple(SCENARIO_APPLIERS)
+# Tagged by the Docs Meet writes (emulator.transcript_docs), each at least once when a
+# workspace has enough transcripts: an unshared or deleted Doc, Gemini notes, an agenda Doc.
+SCENARIOS = tuple(SCENARIO_APPLIERS) + DOC_SCENARIOS
 
 
 def build_workspace(params: WorkspaceParams) -> Workspace:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import unquote
 
-ApiName = Literal["calendar", "meet", "oauth"]
+ApiName = Literal["calendar", "meet", "drive", "oauth"]
 
 CALENDAR_SCOPES = {
     "calendar.calendars.get": (
@@ -27,6 +27,20 @@ CALENDAR_SCOPES = {
 }
 CALENDAR_SCOPES["calendar.events.get"] = CALENDAR_SCOPES["calendar.events.list"]
 MEET_SCOPES = ("meetings.space.readonly",)
+# From the drive.v3 discovery document: the scopes each method accepts.
+DRIVE_SCOPES = {
+    "drive.files.get": (
+        "drive",
+        "drive.appdata",
+        "drive.file",
+        "drive.meet.readonly",
+        "drive.metadata",
+        "drive.metadata.readonly",
+        "drive.photos.readonly",
+        "drive.readonly",
+    ),
+    "drive.files.export": ("drive", "drive.file", "drive.meet.readonly", "drive.readonly"),
+}
 SCOPE_PREFIX = "https://www.googleapis.com/auth/"
 
 _SEG = r"([^/]+)"
@@ -64,6 +78,8 @@ _ROUTES: tuple[tuple[str, str, ApiName, str], ...] = (
         "meet.conferenceRecords.participants.get",
     ),
     ("GET", rf"/v2/spaces/{_SEG}", "meet", "meet.spaces.get"),
+    ("GET", rf"/drive/v3/files/{_SEG}", "drive", "drive.files.get"),
+    ("GET", rf"/drive/v3/files/{_SEG}/export", "drive", "drive.files.export"),
 )
 _COMPILED = [(m, re.compile(p + "/?$"), api, mid) for m, p, api, mid in _ROUTES]
 
@@ -91,6 +107,8 @@ def api_of_path(path: str) -> ApiName:
     """Which API's error style an unmatched path gets."""
     if path.startswith("/calendar/"):
         return "calendar"
+    if path.startswith("/drive/"):
+        return "drive"
     if path.startswith(("/token", "/revoke", "/o/oauth2")):
         return "oauth"
     return "meet"
@@ -98,5 +116,5 @@ def api_of_path(path: str) -> ApiName:
 
 def required_scopes(method_id: str) -> tuple[str, ...]:
     """Full scope URLs any one of which authorizes ``method_id``."""
-    short = CALENDAR_SCOPES.get(method_id, MEET_SCOPES)
+    short = CALENDAR_SCOPES.get(method_id) or DRIVE_SCOPES.get(method_id) or MEET_SCOPES
     return tuple(SCOPE_PREFIX + s for s in short)

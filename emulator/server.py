@@ -17,7 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote_plus, urlsplit
 
-from emulator import calendar_api, meet_api
+from emulator import calendar_api, drive_api, meet_api
 from emulator.account import Workspace
 from emulator.errors import (
     ApiError,
@@ -107,10 +107,16 @@ _HANDLERS: dict[str, Handler] = {
     ),
     "meet.spaces.get": lambda ws, ix, a, p: meet_api.get_space(ws, ix.meet, a[0]),
 }
+# Drive answers depend on the token's scopes (drive.meet.readonly sees only Meet's files).
+DriveHandler = Callable[[Workspace, tuple[str, ...], Params, tuple[str, ...]], Any]
+_DRIVE_HANDLERS: dict[str, DriveHandler] = {
+    "drive.files.get": lambda ws, a, p, scopes: drive_api.get_file(ws, a[0], p, scopes),
+    "drive.files.export": lambda ws, a, p, scopes: drive_api.export_file(ws, a[0], p, scopes),
+}
 
 
 class Emulator:
-    """A local Google Workspace (OAuth, Calendar v3, Meet v2) over real HTTP.
+    """A local Google Workspace (OAuth, Calendar v3, Meet v2, Drive v3) over real HTTP.
 
     Use ``with Emulator(ws) as emu:`` or ``start()``/``stop()``; ``url`` has no trailing slash.
     ``faults`` and ``token_lifetime_seconds`` may be changed while it runs.
@@ -214,7 +220,11 @@ class Emulator:
         self, scopes: tuple[str, ...] | list[str] | None = None, client_id: str | None = None
     ) -> str:
         """Mint an access token directly (skipping the consent flow), for tests."""
-        default = (SCOPE_PREFIX + "calendar.readonly", SCOPE_PREFIX + "meetings.space.readonly")
+        default = (
+            SCOPE_PREFIX + "calendar.readonly",
+            SCOPE_PREFIX + "meetings.space.readonly",
+            SCOPE_PREFIX + "drive.meet.readonly",
+        )
         client = client_id or next(iter(self.oauth.clients))
         return self.oauth.mint(client, tuple(scopes or default))
 
@@ -228,7 +238,7 @@ class Emulator:
             self.request_counts[method_id] += 1
 
     def total_api_requests(self) -> int:
-        """Requests to Calendar and Meet (OAuth endpoints excluded)."""
+        """Requests to Calendar, Meet and Drive (OAuth endpoints excluded)."""
         with self._counts_lock:
             return sum(n for k, n in self.request_counts.items() if not k.startswith("oauth."))
 
@@ -275,17 +285,24 @@ class Emulator:
     def _api(self, route: Route, params: Params, headers: dict[str, str]) -> Reply:
         api = route.api
         tree = _fields_tree(api, params)
-        self._authorize(route, params, headers)
+        scopes = self._authorize(route, params, headers)
         if api == "meet" and not self.workspace.meet_api_enabled:
             raise meet_error(403, PERMISSION_DENIED)
-        indexes = self._indexes.fresh()
-        payload = _HANDLERS[route.method_id](self.workspace, indexes, route.args, params)
+        if api == "drive":
+            drive = _DRIVE_HANDLERS[route.method_id](self.workspace, route.args, params, scopes)
+            if isinstance(drive, Reply):
+                return drive  # media (an export): no JSON, no field selection
+            payload = drive
+        else:
+            indexes = self._indexes.fresh()
+            payload = _HANDLERS[route.method_id](self.workspace, indexes, route.args, params)
         if tree is not None:
             payload = apply_fields(payload, tree)
         return Reply.json(200, payload, pretty=one(params, "prettyPrint") != "false")
 
-    def _authorize(self, route: Route, params: Params, headers: dict[str, str]) -> None:
-        api = "calendar" if route.api == "calendar" else "meet"
+    def _authorize(self, route: Route, params: Params, headers: dict[str, str]) -> tuple[str, ...]:
+        """The scopes of the request's valid access token (401/403 otherwise)."""
+        api = route.api if route.api != "oauth" else "meet"
         auth = headers.get("authorization", "")
         token = auth[7:].strip() if auth[:7].lower() == "bearer " else one(params, "access_token")
         access = self.oauth.lookup(token) if token else None
@@ -295,6 +312,7 @@ class Emulator:
             raise service_disabled(api, CLOUD_PROJECT_NUMBER)
         if not set(required_scopes(route.method_id)) & set(access.scopes):
             raise insufficient_scope(api, route.method_id)
+        return tuple(access.scopes)
 
 
 def _fields_tree(api: str, params: Params) -> Any:
@@ -305,7 +323,7 @@ def _fields_tree(api: str, params: Params) -> Any:
         return parse_fields(text)
     except FieldsSyntaxError:
         message = f"Invalid field selection {text}"
-        if api == "calendar":
+        if api in ("calendar", "drive"):
             raise calendar_error(
                 400, "invalidParameter", message, location="fields", locationType="parameter"
             ) from None

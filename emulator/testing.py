@@ -15,6 +15,7 @@ FIXED_END_DATE = date(2026, 11, 24)
 FIXED_NOW = datetime(2026, 11, 25, 6, 0, tzinfo=UTC)
 CALENDAR_SCOPE = "https://www.googleapis.com/auth/calendar.readonly"
 MEET_SCOPE = "https://www.googleapis.com/auth/meetings.space.readonly"
+DRIVE_MEET_SCOPE = "https://www.googleapis.com/auth/drive.meet.readonly"
 
 
 def calendar_service(url: str, token: str) -> Resource:
@@ -25,6 +26,11 @@ def calendar_service(url: str, token: str) -> Resource:
 def meet_service(url: str, token: str) -> Resource:
     """A Meet v2 client pointed at the emulator at ``url``."""
     return _discovery_client("meet", "v2", f"{url}/", token)
+
+
+def drive_service(url: str, token: str) -> Resource:
+    """A Drive v3 client pointed at the emulator at ``url``."""
+    return _discovery_client("drive", "v3", f"{url}/drive/v3/", token)
 
 
 def _discovery_client(api: str, version: str, endpoint: str, token: str) -> Resource:

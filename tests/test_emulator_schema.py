@@ -16,7 +16,13 @@ import jsonschema
 import pytest
 
 from emulator import Emulator, Workspace, generate_workspace
-from emulator.testing import FIXED_END_DATE, FIXED_NOW, calendar_service, meet_service
+from emulator.testing import (
+    FIXED_END_DATE,
+    FIXED_NOW,
+    calendar_service,
+    drive_service,
+    meet_service,
+)
 from emulator.timefmt import parse_rfc3339
 
 DOCUMENTS = Path(googleapiclient.__file__).parent / "discovery_cache" / "documents"
@@ -196,3 +202,20 @@ def _check_children(records, record: str, counts: dict[str, int]) -> None:
             if first:
                 got = entries.get(name=first[0]["name"]).execute()
                 _check(meet, "meet.conferenceRecords.transcripts.entries.get", got)
+
+
+def test_every_drive_file_matches_discovery(ws: Workspace) -> None:
+    drive = "drive.v3"
+    with Emulator(ws) as emu:
+        scope = "https://www.googleapis.com/auth/drive.readonly"  # sees agendas too
+        files = drive_service(emu.url, emu.issue_token([scope])).files()
+        readable = [f for f in ws.drive_files.values() if f.get("_access", "shared") == "shared"]
+        for file in readable:
+            _check(drive, "drive.files.get", files.get(fileId=file["id"], fields="*").execute())
+            _check(drive, "drive.files.get", files.get(fileId=file["id"]).execute())
+        assert len(readable) > 50
+        doc = next(f for f in readable if f["mimeType"].endswith(".document") and f["_text"])
+        export = files.export(fileId=doc["id"], mimeType="text/plain")
+        response, content = export.http.request(export.uri, headers=export.headers)
+        assert response.status == 200 and response["content-type"].startswith("text/plain")
+        assert content.decode("utf-8-sig") == doc["_text"].removeprefix("\ufeff")
