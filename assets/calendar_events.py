@@ -26,6 +26,7 @@ ROOM_DOMAIN = "@resource.calendar.google.com"  # booked rooms and other Workspac
 ATTENDEE_TYPE = (
     "STRUCT(email VARCHAR, response_status VARCHAR, is_optional BOOLEAN, is_organizer BOOLEAN)[]"
 )
+ATTACHMENTS_TYPE = "STRUCT(file_id VARCHAR, title VARCHAR, mime_type VARCHAR, file_url VARCHAR)[]"
 
 CALENDAR_EVENTS = Table(
     "calendar_events",
@@ -52,6 +53,12 @@ CALENDAR_EVENTS = Table(
         Column("conference_solution", "VARCHAR", "hangoutsMeet, addOn, ... or NULL"),
         Column("conference_id", "VARCHAR", "Meet meeting code (abc-mnop-xyz) for Meet events"),
         Column("html_link", "VARCHAR", "Link to the event in Google Calendar"),
+        Column(
+            "attachments",
+            ATTACHMENTS_TYPE,
+            "Files attached to the event (Meet attaches its transcript Docs): Drive file id, "
+            "title, MIME type, URL",
+        ),
         Column("account_email", "VARCHAR", "The connected account whose primary calendar it is"),
     ),
 )
@@ -149,6 +156,24 @@ def attendees_of(item: dict) -> tuple[dict[str, dict], list[str]]:
     return people, rooms
 
 
+def attachments_of(item: dict) -> list[dict]:
+    """The event's attachments that name a file; fields of another type become NULL."""
+    listed = item.get("attachments")
+    found = []
+    for attachment in listed if isinstance(listed, list) else []:
+        if not isinstance(attachment, dict):
+            continue
+        row = {
+            "file_id": _text(attachment.get("fileId")),
+            "title": _text(attachment.get("title")),
+            "mime_type": _text(attachment.get("mimeType")),
+            "file_url": _text(attachment.get("fileUrl")),
+        }
+        if row["file_id"] or row["file_url"]:
+            found.append(row)
+    return found
+
+
 def event_row(item: dict, zone: ZoneInfo) -> dict | None:
     """One calendar_events row, or None for events to skip (cancelled, no usable start)."""
     if not isinstance(item, dict) or not _text(item.get("id")) or item.get("status") == "cancelled":
@@ -177,6 +202,7 @@ def event_row(item: dict, zone: ZoneInfo) -> dict | None:
         "conference_solution": solution,
         "conference_id": code,
         "html_link": _text(item.get("htmlLink")),
+        "attachments": attachments_of(item),
     }
 
 

@@ -7,7 +7,13 @@ import pandas as pd
 from assets.conference_data import ConferenceLookup
 from assets.meet_tables import CONFERENCE_RECORDS, TRANSCRIPT_ENTRIES, TRANSCRIPTS
 from assets.record_matching import Meeting, parse_google_time
-from assets.transcript_assembly import MeetingTranscript, assemble
+from assets.transcript_assembly import (
+    EXPIRED,
+    MEET_RETENTION,
+    NOT_PERMITTED,
+    MeetingTranscript,
+    assemble,
+)
 
 
 def meetings_of(frame: pd.DataFrame) -> list[Meeting]:
@@ -20,25 +26,18 @@ def meetings_of(frame: pd.DataFrame) -> list[Meeting]:
 
 
 def build_frames(
-    meetings_frame: pd.DataFrame, lookups: dict[str, ConferenceLookup], now: datetime
+    meetings_frame: pd.DataFrame,
+    lookups: dict[str, ConferenceLookup],
+    now: datetime,
+    doc_results: dict[str, MeetingTranscript] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """conference_records, transcripts and transcript_entries rows for a slice's meetings."""
+    """conference_records, transcripts and transcript_entries rows for a slice's meetings;
+    a meeting Meet has forgotten takes its result from ``doc_results`` when there is one."""
     record_rows, transcript_rows, entry_rows = [], [], []
     for row in meetings_frame.itertuples():
-        code = row.conference_id if isinstance(row.conference_id, str) else None
-        lookup = lookups.get(code) if code else None
-        records = lookup.assigned.get(row.event_id, []) if lookup else []
-        result = assemble(
-            row.end_time,
-            records,
-            [lookup.transcripts[r["name"]] for r in records if r["name"] in lookup.transcripts]
-            if lookup
-            else [],
-            now,
-            lookup_error=lookup.error if lookup else None,
-            lookup_unsupported=lookup.unsupported if lookup else False,
-            lookup_not_permitted=lookup.not_permitted if lookup else False,
-        )
+        code, records, result = _meet_result(row, lookups, now)
+        if doc_results and row.event_id in doc_results and forgotten(result, row.end_time, now):
+            result = doc_results[row.event_id]
         record_rows += [_record_row(row, record) for record in records]
         transcript_rows.append(_transcript_row(row, code, result, len(records), now))
         entry_rows += [
@@ -55,6 +54,46 @@ def build_frames(
         TRANSCRIPTS.frame(transcript_rows),
         TRANSCRIPT_ENTRIES.frame(entry_rows),
     )
+
+
+def forgotten_by_meet(
+    meetings_frame: pd.DataFrame, lookups: dict[str, ConferenceLookup], now: datetime
+) -> list[str]:
+    """Event ids of the meetings Meet no longer keeps (see ``forgotten``)."""
+    return [
+        row.event_id
+        for row in meetings_frame.itertuples()
+        if forgotten(_meet_result(row, lookups, now)[2], row.end_time, now)
+    ]
+
+
+def forgotten(result: MeetingTranscript, meeting_end: datetime, now: datetime) -> bool:
+    """Whether Meet no longer keeps the meeting: its answer is ``expired``, or, without Meet
+    access, the meeting ended before Meet's retention (Meet would hold nothing for it)."""
+    if result.status == NOT_PERMITTED:
+        return meeting_end + MEET_RETENTION < now
+    return result.status == EXPIRED
+
+
+def _meet_result(
+    row, lookups: dict[str, ConferenceLookup], now: datetime
+) -> tuple[str | None, list[dict], MeetingTranscript]:
+    """A meeting's code, its records and what Meet's answers make of it."""
+    code = row.conference_id if isinstance(row.conference_id, str) else None
+    lookup = lookups.get(code) if code else None
+    records = lookup.assigned.get(row.event_id, []) if lookup else []
+    result = assemble(
+        row.end_time,
+        records,
+        [lookup.transcripts[r["name"]] for r in records if r["name"] in lookup.transcripts]
+        if lookup
+        else [],
+        now,
+        lookup_error=lookup.error if lookup else None,
+        lookup_unsupported=lookup.unsupported if lookup else False,
+        lookup_not_permitted=lookup.not_permitted if lookup else False,
+    )
+    return code, records, result
 
 
 def _record_row(meeting, record: dict) -> dict:
@@ -83,4 +122,7 @@ def _transcript_row(meeting, code, result: MeetingTranscript, records: int, now)
         "transcript_final": result.final,
         "status_detail": result.detail,
         "checked_at": now,
+        "transcript_source": result.source,
+        "transcript_doc_ids": result.doc_ids,
+        "doc_texts": result.doc_texts,
     }

@@ -4,7 +4,7 @@ import dagster as dg
 import pandas as pd
 from dagster_duckdb import DuckDBResource
 
-from assets.calendar_events import ATTENDEE_TYPE, calendar_events
+from assets.calendar_events import ATTACHMENTS_TYPE, ATTENDEE_TYPE, calendar_events
 from assets.partition_metadata import partition_days, record_day_metadata, row_counts_by_day
 from assets.partitions import daily_partitions
 from assets.warehouse import Column, Table, query_slice, replace_slice
@@ -28,6 +28,7 @@ MEET_MEETINGS = Table(
         Column("organizer_email", "VARCHAR", "Organizer's email"),
         Column("recurring_event_id", "VARCHAR", "Recurring series id; instances share a code"),
         Column("account_email", "VARCHAR", "The connected account whose calendar it is on"),
+        Column("attachments", ATTACHMENTS_TYPE, "Files attached to the event"),
     ),
 )
 

@@ -1,6 +1,6 @@
 """The three DuckDB tables the Meet step writes: conference records, transcripts, entries."""
 
-from assets.transcript_assembly import STATUSES
+from assets.transcript_assembly import SOURCES, STATUSES
 from assets.warehouse import Column, Table
 
 CONFERENCE_RECORDS = Table(
@@ -36,6 +36,21 @@ TRANSCRIPTS = Table(
         Column("transcript_names", "VARCHAR[]", "Meet transcripts seen, any state"),
         Column("status_detail", "VARCHAR", "Why a fetch failed or was refused, if it did"),
         Column("checked_at", "TIMESTAMPTZ", "When Meet was asked"),
+        Column(
+            "transcript_source",
+            "VARCHAR",
+            "Where the transcript came from: " + " or ".join(SOURCES) + "; NULL if none",
+        ),
+        Column(
+            "transcript_doc_ids",
+            "VARCHAR[]",
+            "Google Docs of the transcripts (Meet's docsDestination, or the Doc attached)",
+        ),
+        Column(
+            "doc_texts",
+            "VARCHAR[]",
+            "The Docs' text as exported (drive_doc), kept for re-parsing without a new fetch",
+        ),
     ),
 )
 TRANSCRIPT_ENTRIES = Table(
@@ -53,5 +68,11 @@ TRANSCRIPT_ENTRIES = Table(
         Column("language_code", "VARCHAR", "BCP-47 language of the entry"),
         Column("start_time", "TIMESTAMPTZ", "Start of the utterance"),
         Column("end_time", "TIMESTAMPTZ", "End of the utterance"),
+        Column(
+            "offset_seconds",
+            "INTEGER",
+            "Doc transcripts (times unknown): seconds from the transcript's start to the "
+            "timestamp line above the paragraph",
+        ),
     ),
 )

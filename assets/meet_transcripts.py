@@ -13,11 +13,12 @@ import duckdb
 import pandas as pd
 from dagster_duckdb import DuckDBResource
 
+from assets.doc_fetch import doc_meetings, fetch_doc_transcripts
 from assets.fetch_progress import FetchProgress
 from assets.meet_checks import CHECKS, coverage_checks
 from assets.meet_fetch import ProgressCallback, fetch_conferences
-from assets.meet_frames import build_frames, meetings_of
-from assets.meet_meetings import meet_meetings
+from assets.meet_frames import build_frames, forgotten_by_meet, meetings_of
+from assets.meet_meetings import MEET_MEETINGS, meet_meetings
 from assets.meet_tables import CONFERENCE_RECORDS, TRANSCRIPT_ENTRIES, TRANSCRIPTS
 from assets.partition_metadata import (
     days_label,
@@ -82,7 +83,9 @@ def _spec(table: Table, description: str) -> dg.AssetSpec:
             "One row per Meet meeting: its transcript as 'Speaker: utterance' lines across all "
             "its records and transcripts (FILE_GENERATED or ENDED; transcript_final says which), "
             "and a status: available, pending, no_transcript, no_conference, expired, "
-            "unsupported, not_permitted (the user did not grant Meet access) or failed.",
+            "unsupported, not_permitted (the user did not grant Meet access) or failed. Meetings "
+            "Meet no longer keeps (30 days) take the transcript from the Google Doc Meet wrote "
+            "(transcript_source drive_doc) when the Drive permission was granted.",
         ),
         _spec(
             TRANSCRIPT_ENTRIES,
@@ -107,12 +110,18 @@ def meet_transcripts(
     days = partition_days(context.partition_keys)
     label = days_label(first_day, end_day)
     with duckdb.get_connection() as conn:
+        MEET_MEETINGS.ensure(conn)  # a file from before a column was added
         meetings = query_slice(conn, "meet_meetings_of_slice", first_day, end_day)
+        stored = stored_doc_ids(conn, first_day, end_day)
     context.log.info("Meet fetch %s: %d meetings in the slice", label, len(meetings))
     progress = FetchProgress(label)
     started = google.usage()
     fetched = fetch_meet(
-        google, meetings, datetime.now(UTC), progress_logger(context, google, progress, started)
+        google,
+        meetings,
+        datetime.now(UTC),
+        progress_logger(context, google, progress, started),
+        stored,
     )
     spent = google.usage().since(started)
     context.log.info(progress.summary(spent.requests, spent.retries, spent.rate_limit_waits))
@@ -161,18 +170,39 @@ def fetch_meet(
     meetings: pd.DataFrame,
     now: datetime,
     on_progress: ProgressCallback | None = None,
+    stored_docs: dict[str, list[str]] | None = None,
 ) -> FetchedMeet:
-    """Ask Meet about a slice's meetings: the rows that result, and what each meeting cost."""
+    """Ask Meet about a slice's meetings, and Drive for the Docs of those Meet no longer keeps
+    (``stored_docs``: the docsDestination Docs an earlier import stored): the rows that
+    result, and what each meeting cost."""
     lookups = fetch_conferences(google, meetings_of(meetings), now, on_progress)
-    return FetchedMeet(build_frames(meetings, lookups, now), requests_by_meeting(lookups))
+    forgotten = forgotten_by_meet(meetings, lookups, now)
+    docs = fetch_doc_transcripts(google, doc_meetings(meetings, forgotten, stored_docs or {}))
+    requests = requests_by_meeting(lookups)
+    for event_id, spent in docs.requests.items():
+        requests[event_id] = requests.get(event_id, 0.0) + spent
+    return FetchedMeet(build_frames(meetings, lookups, now, docs.transcripts), requests)
 
 
 def fetch_meet_frames(
-    google: GoogleWorkspaceResource, meetings: pd.DataFrame, now: datetime
+    google: GoogleWorkspaceResource,
+    meetings: pd.DataFrame,
+    now: datetime,
+    stored_docs: dict[str, list[str]] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Ask Meet about a slice's meetings; the conference_records, transcripts and
-    transcript_entries rows that result."""
-    return fetch_meet(google, meetings, now).frames
+    """Ask Meet about a slice's meetings, and Drive for the Docs of those Meet no longer
+    keeps; the conference_records, transcripts and transcript_entries rows that result.
+    ``stored_docs``: the transcript Docs (docsDestination) an earlier import stored."""
+    return fetch_meet(google, meetings, now, stored_docs=stored_docs).frames
+
+
+def stored_doc_ids(
+    conn: duckdb.DuckDBPyConnection, first_day: date, end_day: date
+) -> dict[str, list[str]]:
+    """event_id -> the transcript Docs the slice's transcripts rows name."""
+    TRANSCRIPTS.ensure(conn)
+    frame = query_slice(conn, "stored_transcript_docs", first_day, end_day)
+    return {row.event_id: list(row.transcript_doc_ids) for row in frame.itertuples()}
 
 
 def write_meet_slices(

@@ -39,6 +39,12 @@ STATUSES = (
 RECHECK_STATUSES = (PENDING, NO_CONFERENCE, FAILED, UNSUPPORTED)
 NOT_PERMITTED_DETAIL = "The connection has no Meet access: run meetsync connect to grant it"
 
+# Where an available transcript came from: Meet's REST API (30 days), or the Google Doc Meet
+# wrote (assets/doc_transcripts.py).
+MEET_API = "meet_api"
+DRIVE_DOC = "drive_doc"
+SOURCES = (MEET_API, DRIVE_DOC)
+
 
 def speaker_name(participant: dict | None) -> str:
     """A participant's display name, whichever kind of user joined."""
@@ -64,6 +70,7 @@ class EntryRow:
     language_code: str | None
     start_time: datetime | None
     end_time: datetime | None
+    offset_seconds: int | None = None  # Doc entries: the timestamp line above the paragraph
 
 
 @dataclass
@@ -73,6 +80,9 @@ class MeetingTranscript:
     transcript_names: list[str] = field(default_factory=list)
     detail: str | None = None
     final: bool | None = None  # for an available transcript: may its text still change?
+    source: str | None = None  # MEET_API or DRIVE_DOC when available
+    doc_ids: list[str] = field(default_factory=list)  # the transcripts' Google Docs
+    doc_texts: list[str] = field(default_factory=list)  # the exported Docs (DRIVE_DOC)
 
     @property
     def text(self) -> str:
@@ -158,10 +168,29 @@ def assemble(
         status = PENDING  # an unknown state: not usable yet
     else:
         status = NO_TRANSCRIPT
+    doc_ids = docs_destinations(transcripts)
     if status != AVAILABLE:
-        return MeetingTranscript(status, transcript_names=names)
+        return MeetingTranscript(status, transcript_names=names, doc_ids=doc_ids)
     final = not ongoing and states == {FINAL_TRANSCRIPT_STATE}
-    return MeetingTranscript(status, entries=entries, transcript_names=names, final=final)
+    return MeetingTranscript(
+        status,
+        entries=entries,
+        transcript_names=names,
+        final=final,
+        source=MEET_API,
+        doc_ids=doc_ids,
+    )
+
+
+def docs_destinations(transcripts: list[dict]) -> list[str]:
+    """The Google Docs Meet named for the transcripts (``docsDestination.document``)."""
+    found = []
+    for transcript in transcripts:
+        destination = transcript.get("docsDestination")
+        document = destination.get("document") if isinstance(destination, dict) else None
+        if isinstance(document, str) and document and document not in found:
+            found.append(document)
+    return found
 
 
 def _first_error(fetched: list[RecordTranscripts]) -> str | None:

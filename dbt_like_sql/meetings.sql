@@ -1,6 +1,8 @@
 -- depends_on: meet_meetings, transcripts
--- description: One row per Google Meet meeting with its assembled transcript and status.
+-- description: One row per Google Meet meeting with its assembled transcript, status and source
+-- (transcript_source: meet_api within Meet's 30 days, drive_doc from the Doc Meet wrote).
 -- column: transcript_status: transcripts.transcript_status, or 'not_fetched' before Meet was asked
+-- column: transcript_source: meet_api (Meet's 30 days) or drive_doc (the Doc Meet wrote); NULL without a transcript
 CREATE OR REPLACE VIEW meetings AS
 SELECT
     m.event_id,
@@ -13,6 +15,7 @@ SELECT
     coalesce(t.transcript, '') AS transcript,
     coalesce(t.transcript_status, 'not_fetched') AS transcript_status,
     t.transcript_final,
+    t.transcript_source,
     m.partition_date
 FROM meet_meetings AS m
 LEFT JOIN transcripts AS t

@@ -20,6 +20,7 @@ def build_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
             max_workers=settings.workers,
             calendar_requests_per_minute=settings.calendar_requests_per_minute,
             meet_requests_per_minute=settings.meet_requests_per_minute,
+            drive_requests_per_minute=settings.drive_requests_per_minute,
             retry_attempts=settings.retry_attempts,
             retry_base_seconds=settings.retry_base_seconds,
         ),

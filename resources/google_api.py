@@ -1,4 +1,4 @@
-"""Calendar and Meet calls with the domain methods the assets need.
+"""Calendar, Meet and Drive calls with the domain methods the assets need.
 
 Each thread gets its own authorized HTTP object and API services, built once (httplib2 is not
 thread-safe, and building a service per call leaks memory). All threads share the credentials,
@@ -34,10 +34,14 @@ EVENT_FIELDS = (
     "nextPageToken,items(id,status,summary,start,end,"
     "attendees(email,resource,responseStatus,optional,organizer,self),organizer(email),"
     "recurringEventId,htmlLink,conferenceData(conferenceId,conferenceSolution(key(type)),"
-    "entryPoints(entryPointType,uri)))"
+    "entryPoints(entryPointType,uri)),attachments(fileId,title,mimeType,fileUrl))"
 )
 RECORD_FIELDS = "nextPageToken,conferenceRecords(name,startTime,endTime,expireTime,space)"
-TRANSCRIPT_FIELDS = "nextPageToken,transcripts(name,state,startTime,endTime)"
+TRANSCRIPT_FIELDS = (
+    "nextPageToken,transcripts(name,state,startTime,endTime,docsDestination(document))"
+)
+FILE_FIELDS = "id,name,mimeType"
+EXPORT_MIME_TYPE = "text/plain"
 ENTRY_FIELDS = (
     "nextPageToken,transcriptEntries(name,participant,text,languageCode,startTime,endTime)"
 )
@@ -143,6 +147,7 @@ class GoogleApiClient:
         *,
         calendar_per_minute: float = 600,
         meet_per_minute: float = 600,
+        drive_per_minute: float = 1200,
         retry: RetryPolicy | None = None,
         timeout_seconds: float = 60,
         sleep: Callable[[float], None] = time.sleep,
@@ -154,6 +159,7 @@ class GoogleApiClient:
         self.limiters = {
             "calendar": TokenBucket(calendar_per_minute, sleep=self._wait_for_quota),
             "meet": TokenBucket(meet_per_minute, sleep=self._wait_for_quota),
+            "drive": TokenBucket(drive_per_minute, sleep=self._wait_for_quota),
         }
         self.calls: Counter[str] = Counter()
         self.retries: Counter[str] = Counter()
@@ -164,33 +170,30 @@ class GoogleApiClient:
 
     # -- plumbing -------------------------------------------------------------------------
     def _service(self, api: str) -> Resource:
+        """This thread's service for ``api``, built on first use over the thread's HTTP."""
         services = getattr(self._local, "services", None)
         if services is None:
-            http = google_auth_httplib2.AuthorizedHttp(
+            services = self._local.services = {}
+            self._local.http = google_auth_httplib2.AuthorizedHttp(
                 self.credentials, http=httplib2.Http(timeout=self.timeout_seconds)
             )
-            services = {
-                "calendar": build(
-                    "calendar",
-                    "v3",
-                    http=http,
-                    static_discovery=True,
-                    cache_discovery=False,
-                    client_options=_options(self.endpoints.calendar_api_endpoint),
-                ),
-                "meet": build(
-                    "meet",
-                    "v2",
-                    http=http,
-                    static_discovery=True,
-                    cache_discovery=False,
-                    client_options=_options(self.endpoints.meet_api_endpoint),
-                ),
-            }
-            self._local.services = services
+        if api not in services:
+            name, version, endpoint = {
+                "calendar": ("calendar", "v3", self.endpoints.calendar_api_endpoint),
+                "meet": ("meet", "v2", self.endpoints.meet_api_endpoint),
+                "drive": ("drive", "v3", self.endpoints.drive_api_endpoint),
+            }[api]
+            services[api] = build(
+                name,
+                version,
+                http=self._local.http,
+                static_discovery=True,
+                cache_discovery=False,
+                client_options=_options(endpoint),
+            )
         return services[api]
 
-    def _execute(self, api: str, make_request: Callable[[Resource], Any]) -> dict:
+    def _execute(self, api: str, make_request: Callable[[Resource], Any]) -> Any:
         """One call with rate limiting and bounded retries on transient failures."""
         request = make_request(self._service(api))
         method = getattr(request, "methodId", api)
@@ -344,6 +347,22 @@ class GoogleApiClient:
             PARTICIPANT_FIELDS,
             "participants",
         )
+
+    def get_file(self, file_id: str) -> dict:
+        """A Drive file's id, name and MIME type."""
+        return self._execute(
+            "drive",
+            lambda s: s.files().get(fileId=file_id, fields=FILE_FIELDS, supportsAllDrives=True),
+        )
+
+    def export_doc_text(self, file_id: str) -> str:
+        """A Google Doc exported as plain text (UTF-8; Drive's byte order mark dropped)."""
+        content = self._execute(
+            "drive", lambda s: s.files().export(fileId=file_id, mimeType=EXPORT_MIME_TYPE)
+        )
+        if isinstance(content, bytes):
+            return content.decode("utf-8-sig", errors="replace")
+        return str(content)
 
     def _list_children(
         self,

@@ -1,7 +1,8 @@
-"""The Dagster resource through which assets read Google Calendar and Google Meet: I/O only.
+"""The Dagster resource through which assets read Google Calendar, Meet and Drive: I/O only.
 
 Domain calls (list events, find conference records, list transcripts, participants and
-entries) over per-thread clients; what to ask, and what the answers mean, is the assets' job.
+entries, get and export a Drive file) over per-thread clients; what to ask, and what the
+answers mean, is the assets' job.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from resources.credentials import load_credentials
 from resources.google_api import GoogleApiClient, RequestUsage
 from resources.retry import RetryPolicy
 from resources.settings import (
+    DEFAULT_DRIVE_REQUESTS_PER_MINUTE,
     DEFAULT_HOME,
     DEFAULT_REQUESTS_PER_MINUTE,
     DEFAULT_RETRY_ATTEMPTS,
@@ -48,6 +50,9 @@ class GoogleWorkspaceResource(dg.ConfigurableResource):
     meet_requests_per_minute: float = Field(
         default=DEFAULT_REQUESTS_PER_MINUTE, description="Meet quota; 0 disables."
     )
+    drive_requests_per_minute: float = Field(
+        default=DEFAULT_DRIVE_REQUESTS_PER_MINUTE, description="Drive quota; 0 disables."
+    )
     retry_attempts: int = Field(default=DEFAULT_RETRY_ATTEMPTS, description="Per Google call.")
     retry_base_seconds: float = Field(
         default=DEFAULT_RETRY_BASE_SECONDS, description="First backoff delay."
@@ -70,6 +75,7 @@ class GoogleWorkspaceResource(dg.ConfigurableResource):
             endpoints,
             calendar_per_minute=self.calendar_requests_per_minute,
             meet_per_minute=self.meet_requests_per_minute,
+            drive_per_minute=self.drive_requests_per_minute,
             retry=RetryPolicy(max_attempts=self.retry_attempts, base_delay=self.retry_base_seconds),
         )
 
@@ -114,6 +120,14 @@ class GoogleWorkspaceResource(dg.ConfigurableResource):
     def list_transcript_entries(self, transcript_name: str) -> list[dict]:
         """Every entry of one transcript."""
         return self.client.list_transcript_entries(transcript_name)
+
+    def get_file(self, file_id: str) -> dict:
+        """A Drive file's id, name and MIME type."""
+        return self.client.get_file(file_id)
+
+    def export_doc_text(self, file_id: str) -> str:
+        """A Google Doc's content as plain text (Drive's text/plain export)."""
+        return self.client.export_doc_text(file_id)
 
     def request_counts(self) -> dict[str, int]:
         """Google calls made so far by this run, per API method."""

@@ -31,7 +31,14 @@ class Permission:
 # there is nothing to import. The optional ones are asked for too, and the connection
 # records which scopes Google granted; the assets make no call that a missing one forbids.
 REQUIRED_PERMISSIONS = (Permission(CALENDAR_SCOPE, "Calendar access"),)
-OPTIONAL_PERMISSIONS = (Permission(MEET_SCOPE, "Meet access", "transcripts not permitted"),)
+# The Google Docs Meet wrote: transcripts of meetings older than Meet's 30 days.
+DRIVE_MEET_SCOPE = "https://www.googleapis.com/auth/drive.meet.readonly"
+OPTIONAL_PERMISSIONS = (
+    Permission(MEET_SCOPE, "Meet access", "transcripts not permitted"),
+    Permission(
+        DRIVE_MEET_SCOPE, "Drive access", "transcripts older than 30 days need Drive access"
+    ),
+)
 SCOPES = tuple(p.scope for p in REQUIRED_PERMISSIONS + OPTIONAL_PERMISSIONS)
 
 GOOGLE_AUTH_URI = "https://accounts.google.com/o/oauth2/auth"
@@ -53,6 +60,10 @@ DEFAULT_TIMEZONE = "UTC"
 DEFAULT_START_DATE = "2025-01-01"
 DEFAULT_WORKERS = 8
 DEFAULT_REQUESTS_PER_MINUTE = 600.0  # Google's per-user quota of Calendar and of Meet reads
+# Drive's per-user quota is 12,000 queries per minute (projects before May 2026), or 325,000
+# quota units per minute with a per-method cost (newer projects); see README "Quotas". A tenth
+# of the former stays under both unless one export costs more than 270 units.
+DEFAULT_DRIVE_REQUESTS_PER_MINUTE = 1200.0
 DEFAULT_RETRY_ATTEMPTS = 8
 DEFAULT_RETRY_BASE_SECONDS = 0.5
 DEFAULT_RECHECK_DAYS = 3
@@ -69,11 +80,12 @@ class GoogleEndpoints:
     revoke_uri: str
     calendar_api_endpoint: str | None
     meet_api_endpoint: str | None
+    drive_api_endpoint: str | None = None
 
     @classmethod
     def for_endpoint(cls, endpoint: str | None) -> GoogleEndpoints:
         if not endpoint:
-            return cls(GOOGLE_AUTH_URI, GOOGLE_TOKEN_URI, GOOGLE_REVOKE_URI, None, None)
+            return cls(GOOGLE_AUTH_URI, GOOGLE_TOKEN_URI, GOOGLE_REVOKE_URI, None, None, None)
         root = endpoint.rstrip("/")
         return cls(
             auth_uri=f"{root}/o/oauth2/auth",
@@ -82,6 +94,7 @@ class GoogleEndpoints:
             # api_endpoint replaces root URL and service path together.
             calendar_api_endpoint=f"{root}/calendar/v3/",
             meet_api_endpoint=f"{root}/",
+            drive_api_endpoint=f"{root}/drive/v3/",
         )
 
     @property
@@ -110,6 +123,7 @@ class Settings:
     workers: int = DEFAULT_WORKERS
     calendar_requests_per_minute: float = DEFAULT_REQUESTS_PER_MINUTE
     meet_requests_per_minute: float = DEFAULT_REQUESTS_PER_MINUTE
+    drive_requests_per_minute: float = DEFAULT_DRIVE_REQUESTS_PER_MINUTE
     retry_attempts: int = DEFAULT_RETRY_ATTEMPTS
     retry_base_seconds: float = DEFAULT_RETRY_BASE_SECONDS
     recheck_days: int = DEFAULT_RECHECK_DAYS
@@ -138,6 +152,9 @@ class Settings:
             ),
             meet_requests_per_minute=float(
                 get("MEETSYNC_MEET_QPM", str(DEFAULT_REQUESTS_PER_MINUTE))
+            ),
+            drive_requests_per_minute=float(
+                get("MEETSYNC_DRIVE_QPM", str(DEFAULT_DRIVE_REQUESTS_PER_MINUTE))
             ),
             retry_attempts=int(get("MEETSYNC_RETRY_ATTEMPTS", str(DEFAULT_RETRY_ATTEMPTS))),
             retry_base_seconds=float(

@@ -173,6 +173,7 @@ def test_column_types_for_analysts(imported):
         "transcript": "VARCHAR",
         "transcript_status": "VARCHAR",
         "transcript_final": "BOOLEAN",
+        "transcript_source": "VARCHAR",
         "partition_date": "DATE",
     }
 
@@ -185,8 +186,12 @@ def test_rematerializing_gives_identical_tables(imported):
 
 
 def test_expired_meetings(connected_factory):
+    """Meet has forgotten the meeting and its Doc is gone: expired (tests/test_history.py
+    has the meetings whose Doc is readable)."""
     env, ws = connected_factory(days=36)
     event_id = scenario(ws, "expired")
+    for attachment in ws.event(event_id).get("attachments", []):
+        ws.drive_files[attachment["fileId"]]["_access"] = "deleted"
     day = date.fromisoformat(ws.event(event_id)["start"]["dateTime"][:10])
     assert materialize_range(day, day).success
     assert transcript_of(env, event_id) == ("expired", "")

@@ -1,10 +1,13 @@
--- The Meet meetings whose conference records and transcripts a slice needs.
+-- The Meet meetings whose conference records and transcripts a slice needs (title and
+-- attachments find the transcript Docs of meetings Meet no longer keeps).
 SELECT
     event_id,
     partition_date,
     start_time,
     end_time,
-    conference_id
+    conference_id,
+    title,
+    attachments
 FROM meet_meetings
 WHERE partition_date >= $first_day AND partition_date < $end_day
 ORDER BY start_time, event_id

@@ -11,7 +11,8 @@ SELECT
     conference_id,
     organizer_email,
     recurring_event_id,
-    account_email
+    account_email,
+    attachments
 FROM calendar_events
 WHERE
     partition_date >= $first_day

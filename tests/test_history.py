@@ -1,0 +1,230 @@
+"""History beyond Meet's 30 days: transcripts from the Google Docs Meet wrote, end to end.
+
+Real Dagster runs, real HTTP to the emulator (which keeps every generated meeting's Doc in
+Drive, attached to its event, while Meet forgets records after 30 days), a real DuckDB file.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+
+import duckdb
+import pytest
+
+from assets.doc_fetch import meeting_docs
+from assets.doc_transcripts import NO_DOC, NO_DRIVE_PERMISSION, DocMeeting, assemble_from_docs
+from assets.transcript_doc import merge_turns
+from emulator.account import Workspace
+from emulator.transcript_docs import SHARED
+from resources.settings import DRIVE_MEET_SCOPE
+from tests.conftest import YESTERDAY
+from tests.pipeline_runs import materialize_range
+from tests.test_bad_input import google_resource
+
+RETENTION = timedelta(days=30)
+NO_DRIVE_NOTE = (
+    " (limited: transcripts older than 30 days need Drive access; run meetsync connect to grant "
+    "Drive access)"
+)
+MARGIN = timedelta(
+    days=1
+)  # around the retention boundary the emulator's and the run's "now" differ
+
+
+def rows(env, sql: str, params=None) -> list[tuple]:
+    with duckdb.connect(str(env.duckdb_path), read_only=True) as conn:
+        return conn.execute(sql, params or []).fetchall()
+
+
+def speaker_of(participant: dict | None) -> str:
+    for kind in ("signedinUser", "anonymousUser", "phoneUser"):
+        if participant and kind in participant:
+            return participant[kind]["displayName"]
+    return "Unknown speaker"
+
+
+def generated_docs(ws: Workspace, event_id: str) -> list[dict]:
+    """The Docs Meet wrote for the event's transcripts (FILE_GENERATED ones)."""
+    return [
+        ws.drive_files[t["docsDestination"]["document"]]
+        for record in ws.event_records.get(event_id, [])
+        for t in ws.transcripts.get(record, [])
+        if t["state"] == "FILE_GENERATED"
+    ]
+
+
+def turns(ws: Workspace, event_id: str) -> list[tuple[str, str]]:
+    """Speaker and text of every entry of the event's generated transcripts, in time order:
+    what Meet's API serves, before Doc paragraph merging."""
+    found = []
+    for record in ws.event_records.get(event_id, []):
+        people = {p["name"]: p for p in ws.participants.get(record, [])}
+        for t in ws.transcripts.get(record, []):
+            if t["state"] == "FILE_GENERATED":
+                for e in ws.entries[t["name"]]:
+                    found.append(
+                        (e["startTime"], speaker_of(people.get(e["participant"])), e["text"])
+                    )
+    return [(speaker, text) for _, speaker, text in sorted(found)]
+
+
+def doc_text(ws: Workspace, event_id: str) -> str:
+    return "\n".join(f"{s}: {t}" for s, t in merge_turns(turns(ws, event_id)))
+
+
+def old_meetings(env, now: datetime) -> dict[str, tuple]:
+    found = rows(
+        env,
+        "SELECT m.event_id, t.transcript_status, t.transcript_source, t.transcript, "
+        "t.status_detail, t.transcript_doc_ids, len(t.doc_texts) "
+        "FROM meet_meetings AS m JOIN transcripts AS t USING (event_id, partition_date) "
+        "WHERE m.end_time < ?",
+        [now - RETENTION - MARGIN],
+    )
+    return {r[0]: r[1:] for r in found}
+
+
+def test_a_year_backfill_reads_history_from_docs(connected_factory):
+    env, ws = connected_factory(days=365, meetings_per_day=2, long_transcript_entries=60)
+    first = YESTERDAY - timedelta(days=364)
+    result = materialize_range(first, YESTERDAY)
+    assert result.success
+    old = old_meetings(env, datetime.now(UTC))
+    counts = {"available": 0, "expired": 0}
+    exported = 0
+    for event_id, (status, source, text, detail, doc_ids, texts) in old.items():
+        docs = generated_docs(ws, event_id)
+        readable = [d for d in docs if d["_access"] == SHARED]
+        exported += len(docs)
+        assert doc_ids == [d["id"] for d in docs]
+        if readable:
+            assert (status, source, texts) == ("available", "drive_doc", len(readable))
+            assert text == doc_text(ws, event_id)
+        elif docs:
+            assert (status, source, text) == ("expired", None, "")
+            assert detail.startswith(("Drive 403: ", "Drive 404: "))
+        else:
+            assert (status, detail, doc_ids) == ("expired", NO_DOC, [])
+        counts[status] += 1
+    assert counts["available"] > 250 and counts["expired"] > 30, counts
+    assert {r[0] for r in old.values()} == {"available", "expired"}
+    assert any("Drive 403" in (r[3] or "") for r in old.values())
+    assert any("Drive 404" in (r[3] or "") for r in old.values())
+    calls = env.emulator.request_counts
+    read = rows(
+        env,
+        "SELECT sum(len(transcript_doc_ids)) FROM transcripts WHERE transcript_source = "
+        "'drive_doc' OR status_detail LIKE 'Drive 40%'",
+    )[0][0]
+    assert calls["drive.files.export"] == read >= exported  # one per Doc, none for anything else
+    assert calls["drive.files.get"] == 0
+    recent = rows(
+        env,
+        "SELECT DISTINCT transcript_source FROM transcripts WHERE transcript_status = "
+        "'available' AND partition_date > ?",
+        [YESTERDAY - timedelta(days=25)],
+    )
+    assert recent == [("meet_api",)]
+    from_docs = rows(env, "SELECT count(*) FROM meetings WHERE transcript_source = 'drive_doc'")
+    assert from_docs[0][0] >= counts["available"]  # and those a day short of the margin
+
+
+def test_doc_path_gives_the_meet_api_speakers_and_text(connected_factory):
+    """For meetings both sources serve: the Docs Meet wrote, parsed and merged, say what the
+    Meet API's entries say after merging a speaker's consecutive entries."""
+    env, ws = connected_factory(days=14, meetings_per_day=6, long_transcript_entries=300)
+    assert materialize_range(YESTERDAY - timedelta(days=13), YESTERDAY).success
+    served = rows(
+        env,
+        "SELECT event_id, transcript_doc_ids, list(speaker ORDER BY entry_index), "
+        "list(e.text ORDER BY entry_index) FROM transcripts JOIN transcript_entries AS e "
+        "USING (event_id, partition_date) WHERE transcript_source = 'meet_api' "
+        "AND len(transcript_doc_ids) > 0 GROUP BY ALL",
+    )
+    compared = set()
+    with google_resource(env) as google:
+        for event_id, doc_ids, speakers, texts in served:
+            docs = generated_docs(ws, event_id)
+            if len(docs) != len(doc_ids) or any(d["_access"] != SHARED for d in docs):
+                continue  # a transcript still ENDED, or a Doc this account may not read
+            meeting = DocMeeting(event_id, None, None, datetime.now(UTC), (), tuple(doc_ids))
+            from_doc = assemble_from_docs(meeting_docs(google, meeting))
+            assert from_doc.source == "drive_doc"
+            assert [(e.speaker, e.text) for e in from_doc.entries] == merge_turns(
+                list(zip(speakers, texts, strict=True))
+            ), event_id
+            compared.add(event_id)
+    for name in ("two_transcripts", "two_records", "non_ascii", "long_transcript"):
+        assert ws.scenarios[name][0] in compared, name
+    for name in ("anonymous_participant", "phone_participant", "gemini_notes"):
+        assert set(ws.scenarios[name]) & compared, name
+    assert len(compared) > 30
+
+
+def test_refused_drive_permission_leaves_history_expired_and_the_rest_unchanged(
+    connected_factory, consent_browser
+):
+    from resources.connection import connect
+    from resources.settings import Settings
+
+    env, ws = connected_factory(days=40, meetings_per_day=3, long_transcript_entries=60)
+    first = YESTERDAY - timedelta(days=39)
+    assert materialize_range(first, YESTERDAY).success
+    granted = snapshot_without_history(env)
+
+    env.emulator.untick_at_consent(DRIVE_MEET_SCOPE)
+    connect(Settings.from_env(), open_browser=True, browser=consent_browser, timeout_seconds=30)
+    status = subprocess.run(
+        [sys.executable, "-m", "cli.main", "status"], capture_output=True, text=True
+    )
+    assert status.returncode == 0
+    assert status.stdout.strip() == f"Active {ws.account_email}{NO_DRIVE_NOTE}"
+    env.emulator.reset_counts()
+    assert materialize_range(first, YESTERDAY).success
+    assert not any(k.startswith("drive.") for k in env.emulator.request_counts)
+    old = old_meetings(env, datetime.now(UTC))
+    assert old and {(r[0], r[1], r[2], r[3]) for r in old.values()} == {
+        ("expired", None, "", NO_DRIVE_PERMISSION)
+    }
+    assert snapshot_without_history(env) == granted
+
+
+def snapshot_without_history(env) -> dict[str, list]:
+    """Every table, without the rows of meetings Meet no longer keeps (and run times)."""
+    cutoff = datetime.now(UTC) - RETENTION + MARGIN
+    recent = "event_id IN (SELECT event_id FROM meet_meetings WHERE end_time >= ?)"
+    found = {}
+    for table in ("calendar_events", "meet_meetings"):
+        found[table] = rows(env, f"FROM {table} ORDER BY ALL")
+    for table, columns in (
+        ("conference_records", "*"),
+        ("transcripts", "* EXCLUDE (checked_at)"),
+        ("transcript_entries", "*"),
+    ):
+        found[table] = rows(
+            env, f"SELECT {columns} FROM {table} WHERE {recent} ORDER BY ALL", [cutoff]
+        )
+    return found
+
+
+@pytest.mark.parametrize("access", ["deleted", "not_shared"])
+def test_an_unreadable_doc_leaves_the_meeting_expired_with_the_reason(connected_factory, access):
+    env, ws = connected_factory(days=40, meetings_per_day=2, long_transcript_entries=60)
+    cutoff = datetime.now(UTC) - RETENTION - MARGIN
+    event_id = next(
+        e["id"]
+        for e in ws.events
+        if generated_docs(ws, e["id"])
+        and e["organizer"]["email"] != ws.account_email
+        and datetime.fromisoformat(e["end"]["dateTime"]) < cutoff
+    )
+    for doc in generated_docs(ws, event_id):
+        doc["_access"] = access
+    day = datetime.fromisoformat(ws.event(event_id)["start"]["dateTime"]).date()
+    assert materialize_range(day, day).success
+    status, source, text, detail, _, texts = old_meetings(env, datetime.now(UTC))[event_id]
+    assert (status, source, text, texts) == ("expired", None, "", 0)
+    reason = "was deleted" if access == "deleted" else "is not shared with this account"
+    assert reason in detail
