@@ -100,6 +100,8 @@ def test_pure_logic_imports_no_resource():
         "assets.meet_frames",
         "assets.partition_metadata",
         "assets.fetch_progress",
+        "assets.transcript_doc",
+        "assets.doc_transcripts",
     )
     for name in pure:
         imports = imported_modules(found[name], set(found))

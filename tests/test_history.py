@@ -228,3 +228,21 @@ def test_an_unreadable_doc_leaves_the_meeting_expired_with_the_reason(connected_
     assert (status, source, text, texts) == ("expired", None, "", 0)
     reason = "was deleted" if access == "deleted" else "is not shared with this account"
     assert reason in detail
+
+
+def test_an_attachment_the_event_does_not_describe_is_judged_by_drive(connected_factory):
+    env, ws = connected_factory(days=40, meetings_per_day=2, long_transcript_entries=60)
+    cutoff = datetime.now(UTC) - RETENTION - MARGIN
+    event = next(
+        e
+        for e in ws.events
+        if [d["_access"] for d in generated_docs(ws, e["id"])] == [SHARED]
+        and datetime.fromisoformat(e["end"]["dateTime"]) < cutoff
+    )
+    for attachment in event["attachments"]:
+        attachment.pop("title"), attachment.pop("mimeType")  # as some clients attach files
+    day = datetime.fromisoformat(event["start"]["dateTime"]).date()
+    assert materialize_range(day, day).success
+    status, source, text, *_ = old_meetings(env, datetime.now(UTC))[event["id"]]
+    assert (status, source, text) == ("available", "drive_doc", doc_text(ws, event["id"]))
+    assert 1 <= env.emulator.request_counts["drive.files.get"] <= len(event["attachments"])
