@@ -95,7 +95,10 @@ def test_status_when_no_doc_is_readable() -> None:
 
 
 def test_a_readable_doc_gives_entries_source_and_raw_text() -> None:
-    text = "\ufeffMar 4, 2026\r\nT - Transcript\r\n00:00:00\r\n\r\nAna: Hi.\r\n??\r\n00:01:05\r\n\r\nAna: Go.\r\nBo: Ok.\r\n"
+    text = (
+        "\ufeffMar 4, 2026\r\nT - Transcript\r\n00:00:00\r\n\r\nAna: Hi.\r\n??\r\n"
+        "00:01:05\r\n\r\nAna: Go.\r\nBo: Ok.\r\n"
+    )
     docs = MeetingDocs(
         "e1",
         ["d", "gone"],
