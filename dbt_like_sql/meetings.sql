@@ -1,8 +1,6 @@
 -- depends_on: meet_meetings, transcripts
--- description: One row per Google Meet meeting with its assembled transcript, status and source
--- (transcript_source: meet_api within Meet's 30 days, drive_doc from the Doc Meet wrote).
+-- description: One row per Google Meet meeting with its assembled transcript, status and source.
 -- column: transcript_status: transcripts.transcript_status, or 'not_fetched' before Meet was asked
--- column: transcript_source: meet_api (Meet's 30 days) or drive_doc (the Doc Meet wrote); NULL without a transcript
 CREATE OR REPLACE VIEW meetings AS
 SELECT
     m.event_id,
