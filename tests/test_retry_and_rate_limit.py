@@ -126,3 +126,43 @@ def test_usage_counts_requests_retries_and_quota_waits(connected):
     assert usage.since(RequestUsage(5, 1, 2)) == RequestUsage(
         usage.requests - 5, usage.retries - 1, usage.rate_limit_waits - 2
     )
+
+
+def test_drive_has_its_own_limiter_and_retries_its_quota_errors(connected):
+    """MEETSYNC_DRIVE_QPM paces Drive alone; Drive's 403 userRateLimitExceeded and 429 are
+    retried, a file's own 403/404 is not."""
+    settings = Settings.from_env({"MEETSYNC_DRIVE_QPM": "30"})
+    assert (
+        settings.drive_requests_per_minute,
+        Settings.from_env({}).drive_requests_per_minute,
+    ) == (
+        30.0,
+        1200.0,
+    )
+    workspace = connected.emulator.workspace
+    doc = next(
+        f
+        for f in workspace.drive_files.values()
+        if f.get("_access") == "shared" and f.get("_meet_written") and "_text" in f
+    )
+    connected.emulator.faults.error_rate = 0.5
+    connected.emulator.faults.error_statuses = (403, 429)
+    connected.emulator.faults.fail_paths = ("/drive/",)
+    sleeps: list[float] = []
+    client = GoogleApiClient(
+        Credentials(connected.emulator.issue_token()),
+        Settings.from_env().endpoints,
+        drive_per_minute=settings.drive_requests_per_minute,
+        retry=RetryPolicy(max_attempts=20, base_delay=0.0),
+        sleep=sleeps.append,
+    )
+    for _ in range(5):
+        assert client.export_doc_text(doc["id"]) == doc["_text"].removeprefix("\ufeff")
+    usage = client.usage()
+    assert usage.retries > 0 and usage.rate_limit_waits > 0
+    assert client.limiters["meet"].per_minute == 600 and client.limiters["drive"].per_minute == 30
+    connected.emulator.faults.error_rate = 0.0
+    doc["_access"] = "deleted"
+    with pytest.raises(HttpError) as gone:
+        client.export_doc_text(doc["id"])
+    assert gone.value.resp.status == 404
