@@ -73,6 +73,7 @@ def synthetic_entries(rows: int, days: int, first_day: date, seed: int = 3) -> p
             "end_time": (start + pd.to_timedelta(rng.uniform(1.5, 30, rows), unit="s")).astype(
                 "datetime64[us, UTC]"
             ),
+            "offset_seconds": np.full(rows, None, dtype=object),  # Meet API entries have none
         }
     )
     return frame[TRANSCRIPT_ENTRIES.column_names]

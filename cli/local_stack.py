@@ -66,6 +66,7 @@ def start_local_stack(
         # The emulator enforces no per-user quota; stay under a generous one anyway.
         "MEETSYNC_CALENDAR_QPM": "6000",
         "MEETSYNC_MEET_QPM": "6000",
+        "MEETSYNC_DRIVE_QPM": "6000",
     }
     os.environ.update(env)
     settings = Settings.from_env()
