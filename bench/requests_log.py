@@ -7,7 +7,8 @@ the bench also records each request's path and query by wrapping the running emu
 - ``calendar.*``: shared evenly by every imported meeting;
 - ``conferenceRecords.list``: shared evenly by the imported meetings with the filter's
   meeting code (one search covers every instance of a recurring series);
-- requests under ``conferenceRecords/<id>/...``: the meeting that record was assigned to.
+- requests under ``conferenceRecords/<id>/...``: the meeting that record was assigned to;
+- ``drive.files.*``: the meeting whose transcript Doc that file is.
 """
 
 from __future__ import annotations
@@ -78,7 +79,10 @@ class Meeting:
 
 
 def attribute(
-    requests: list[Request], meetings: list[Meeting], record_owner: dict[str, str]
+    requests: list[Request],
+    meetings: list[Meeting],
+    record_owner: dict[str, str],
+    doc_owner: dict[str, str] | None = None,
 ) -> tuple[dict[str, float], dict[str, int]]:
     """Requests per meeting (event_id -> count, fractional for shared requests), and the
     longest chain of dependent requests per meeting (records search, then per record:
@@ -98,6 +102,10 @@ def attribute(
             owners = by_code.get(found.group(1), []) if found else []
             for event_id in owners:
                 per_meeting[event_id] += 1 / len(owners)
+        elif request.method_id.startswith("drive."):
+            owner = (doc_owner or {}).get(request.args[0] if request.args else "")
+            if owner in per_meeting:
+                per_meeting[owner] += 1
         elif request.args:
             record = f"conferenceRecords/{request.args[0]}"
             per_record[record] += 1

@@ -140,8 +140,14 @@ def measure_import(stack, requests: RequestLog, first, last, name: str) -> Impor
         entries = conn.execute(
             f"SELECT count(*) FROM transcript_entries WHERE {where}", [first, last]
         ).fetchone()[0]
+        docs = dict(
+            conn.execute(
+                f"SELECT unnest(transcript_doc_ids), event_id FROM transcripts WHERE {where}",
+                [first, last],
+            ).fetchall()
+        )
     meetings = [Meeting(*row) for row in rows]
-    per_meeting, chains = attribute(list(requests.requests), meetings, owners)
+    per_meeting, chains = attribute(list(requests.requests), meetings, owners, docs)
     served = list(requests.served_seconds)
     return Import(run, counts, meetings, per_meeting, chains, entries, served)
 
