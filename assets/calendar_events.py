@@ -53,13 +53,13 @@ CALENDAR_EVENTS = Table(
         Column("conference_solution", "VARCHAR", "hangoutsMeet, addOn, ... or NULL"),
         Column("conference_id", "VARCHAR", "Meet meeting code (abc-mnop-xyz) for Meet events"),
         Column("html_link", "VARCHAR", "Link to the event in Google Calendar"),
+        Column("account_email", "VARCHAR", "The connected account whose primary calendar it is"),
         Column(
             "attachments",
             ATTACHMENTS_TYPE,
             "Files attached to the event (Meet attaches its transcript Docs): Drive file id, "
             "title, MIME type, URL",
         ),
-        Column("account_email", "VARCHAR", "The connected account whose primary calendar it is"),
     ),
 )
 

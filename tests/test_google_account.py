@@ -21,7 +21,7 @@ from pipelines.loggers import setup_error_message
 from pipelines.schedules import recheck_requests
 from resources.connection import ConnectError, connect, connection_status
 from resources.google_api import ServiceDisabledError
-from resources.settings import CALENDAR_SCOPE, MEET_SCOPE, Settings
+from resources.settings import CALENDAR_SCOPE, DRIVE_MEET_SCOPE, MEET_SCOPE, Settings
 from resources.token_store import TokenStore
 from tests.conftest import TODAY, YESTERDAY
 from tests.pipeline_runs import materialize_range, snapshot
@@ -30,7 +30,8 @@ from tests.test_cli_runs import PROJECT, cli_env
 FIRST = YESTERDAY - timedelta(days=9)
 ROOM_DOMAIN = "@" + corpus.ROOM_DOMAIN
 CALENDAR_ONLY = (
-    " (calendar only: transcripts not permitted; run meetsync connect to grant Meet access)"
+    " (calendar only: transcripts not permitted; transcripts older than 30 days need Drive "
+    "access; run meetsync connect to grant Meet access and Drive access)"
 )
 
 
@@ -79,7 +80,7 @@ def cli_connect(*args: str) -> tuple[int, str, str]:
 
 # ----- 1. granular consent -------------------------------------------------------------------
 def test_consent_without_meet_keeps_a_calendar_only_connection(environment, consent_browser):
-    environment.emulator.untick_at_consent(MEET_SCOPE)
+    environment.emulator.untick_at_consent(MEET_SCOPE, DRIVE_MEET_SCOPE)
     connection = connect_now(consent_browser)
     email = environment.emulator.workspace.account_email
     assert connection.scopes == (CALENDAR_SCOPE,)
@@ -105,7 +106,7 @@ def test_consent_without_calendar_fails_in_one_line_and_stores_nothing(environme
 
 
 def test_consent_with_nothing_ticked_is_denied_in_one_line(environment, consent_browser):
-    environment.emulator.untick_at_consent(CALENDAR_SCOPE, MEET_SCOPE)
+    environment.emulator.untick_at_consent(CALENDAR_SCOPE, MEET_SCOPE, DRIVE_MEET_SCOPE)
     with pytest.raises(ConnectError, match=r"^Access was denied .*run meetsync connect"):
         connect_now(consent_browser)
     assert TokenStore(environment.home).load() is None

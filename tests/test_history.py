@@ -246,3 +246,30 @@ def test_an_attachment_the_event_does_not_describe_is_judged_by_drive(connected_
     status, source, text, *_ = old_meetings(env, datetime.now(UTC))[event["id"]]
     assert (status, source, text) == ("available", "drive_doc", doc_text(ws, event["id"]))
     assert 1 <= env.emulator.request_counts["drive.files.get"] <= len(event["attachments"])
+
+
+def test_without_meet_access_history_still_comes_from_docs(connected_factory, consent_browser):
+    """Meet would hold nothing for a meeting past its 30 days, so a connection without Meet
+    access still reads its Doc; recent meetings are not_permitted, and Meet is never asked."""
+    from resources.connection import connect
+    from resources.settings import MEET_SCOPE, Settings
+
+    env, ws = connected_factory(days=40, meetings_per_day=2, long_transcript_entries=60)
+    env.emulator.untick_at_consent(MEET_SCOPE)
+    connect(Settings.from_env(), open_browser=True, browser=consent_browser, timeout_seconds=30)
+    env.emulator.reset_counts()
+    assert materialize_range(YESTERDAY - timedelta(days=39), YESTERDAY).success
+    assert not any(k.startswith("meet.") for k in env.emulator.request_counts)
+    old = old_meetings(env, datetime.now(UTC))
+    assert {r[0] for r in old.values()} == {"available", "expired"}
+    for event_id, (status, source, text, *_) in old.items():
+        readable = [d for d in generated_docs(ws, event_id) if d["_access"] == SHARED]
+        assert (status == "available") == bool(readable)
+        if readable:
+            assert (source, text) == ("drive_doc", doc_text(ws, event_id))
+    recent = rows(
+        env,
+        "SELECT DISTINCT transcript_status FROM transcripts WHERE partition_date > ?",
+        [YESTERDAY - timedelta(days=25)],
+    )
+    assert recent == [("not_permitted",)]
