@@ -1,6 +1,11 @@
 """Asking Meet about a slice's meetings: one record search per meeting code, then the
 transcripts of each record matched to a meeting, pipelined on the resource's worker threads.
 
+Meet keeps a conference for MEET_RETENTION after it ends, so a meeting that ended longer ago
+is never asked about: its status is ``expired`` without a request. One search per code is
+the fewest the records filter allows: the meet.v2 discovery document describes `AND` but no
+`OR`, so one ``conferenceRecords.list`` cannot serve two codes.
+
 The resource only makes calls; which records to fetch, and what a failure means for a
 meeting, is decided here.
 """
@@ -13,6 +18,7 @@ from datetime import datetime
 
 from assets.conference_data import USABLE_TRANSCRIPT_STATES, ConferenceLookup, RecordTranscripts
 from assets.record_matching import Meeting, assign_records, lookup_windows
+from assets.transcript_assembly import beyond_retention
 from resources.google_api import MeetApiUnavailableError
 from resources.google_workspace import GoogleWorkspaceResource
 from resources.settings import MEET_SCOPE
@@ -51,14 +57,17 @@ def fetch_conferences(
     """Records of each meeting code, matched to its meetings, and the transcripts of every
     matched record, on ``google.max_workers`` threads.
 
-    Transcript fetches start as soon as their code's records are known, so the slowest
-    meeting, not the sum of steps, bounds the wall time. A code or record that keeps failing
-    is reported in its result; a setup error (refused refresh token, disabled API) stops
-    everything. Without Meet access no request is made and every lookup is not_permitted.
-    ``on_progress`` hears (meetings done, meetings asked about) whenever a fetch finishes and
-    at least every ``PROGRESS_POLL_SECONDS`` while none does; a meeting is done once its
-    code's records and every record matched to it are fetched.
+    Only meetings Meet still keeps are asked about (``meetings_to_ask``): a lookup's
+    ``assigned`` lists the meetings it answers for. Transcript fetches start as soon as their
+    code's records are known, so the slowest meeting, not the sum of steps, bounds the wall
+    time. A code or record that keeps failing is reported in its result; a setup error
+    (refused refresh token, disabled API) stops everything. Without Meet access no request is
+    made and every lookup is not_permitted. ``on_progress`` hears (meetings done, meetings
+    asked about) whenever a fetch finishes and at least every ``PROGRESS_POLL_SECONDS`` while
+    none does; a meeting is done once its code's records and every record matched to it are
+    fetched.
     """
+    meetings = meetings_to_ask(meetings, now)
     lookups = {
         code: ConferenceLookup(code, window) for code, window in lookup_windows(meetings).items()
     }
@@ -82,6 +91,12 @@ def fetch_conferences(
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
     return lookups
+
+
+def meetings_to_ask(meetings: list[Meeting], now: datetime) -> list[Meeting]:
+    """The meetings Meet may still hold something for: none that ended more than
+    MEET_RETENTION before ``now`` (Meet can only answer "nothing" about those)."""
+    return [m for m in meetings if not beyond_retention(m.end, now)]
 
 
 class _Fetches:

@@ -9,10 +9,10 @@ from assets.meet_tables import CONFERENCE_RECORDS, TRANSCRIPT_ENTRIES, TRANSCRIP
 from assets.record_matching import Meeting, parse_google_time
 from assets.transcript_assembly import (
     EXPIRED,
-    MEET_RETENTION,
     NOT_PERMITTED,
     MeetingTranscript,
     assemble,
+    beyond_retention,
 )
 
 
@@ -71,16 +71,19 @@ def forgotten(result: MeetingTranscript, meeting_end: datetime, now: datetime) -
     """Whether Meet no longer keeps the meeting: its answer is ``expired``, or, without Meet
     access, the meeting ended before Meet's retention (Meet would hold nothing for it)."""
     if result.status == NOT_PERMITTED:
-        return meeting_end + MEET_RETENTION < now
+        return beyond_retention(meeting_end, now)
     return result.status == EXPIRED
 
 
 def _meet_result(
     row, lookups: dict[str, ConferenceLookup], now: datetime
 ) -> tuple[str | None, list[dict], MeetingTranscript]:
-    """A meeting's code, its records and what Meet's answers make of it."""
+    """A meeting's code, its records and what Meet's answers make of it. Meet is not asked
+    about a meeting beyond its retention (``meet_fetch.meetings_to_ask``), even when a later
+    meeting shares its code: no lookup speaks for it, and it is ``expired``."""
     code = row.conference_id if isinstance(row.conference_id, str) else None
-    lookup = lookups.get(code) if code else None
+    asked = code is not None and not beyond_retention(row.end_time, now)
+    lookup = lookups.get(code) if asked else None
     records = lookup.assigned.get(row.event_id, []) if lookup else []
     result = assemble(
         row.end_time,

@@ -46,6 +46,12 @@ DRIVE_DOC = "drive_doc"
 SOURCES = (MEET_API, DRIVE_DOC)
 
 
+def beyond_retention(meeting_end: datetime, now: datetime) -> bool:
+    """Whether a meeting ended more than MEET_RETENTION before ``now``: Meet has deleted its
+    conference records, transcripts and entries (a meeting exactly 30 days ago still counts)."""
+    return meeting_end + MEET_RETENTION < now
+
+
 def speaker_name(participant: dict | None) -> str:
     """A participant's display name, whichever kind of user joined."""
     if not isinstance(participant, dict):
@@ -147,7 +153,7 @@ def assemble(
     if lookup_error:
         return MeetingTranscript(FAILED, detail=lookup_error)
     if not records:
-        status = EXPIRED if meeting_end + MEET_RETENTION < now else NO_CONFERENCE
+        status = EXPIRED if beyond_retention(meeting_end, now) else NO_CONFERENCE
         return MeetingTranscript(status)
     if any(f.error for f in fetched):
         return MeetingTranscript(FAILED, detail=_first_error(fetched))

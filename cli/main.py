@@ -61,6 +61,7 @@ def _emulator(args: argparse.Namespace, settings: Settings) -> int:
         timezone=args.timezone,
         latency=args.latency,
         error_rate=args.error_rate,
+        quota=args.quota,
     )
     return 0
 
@@ -111,6 +112,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--timezone", default="UTC")
     sub.add_argument("--latency", type=float, default=0.0, help="seconds added to each request")
     sub.add_argument("--error-rate", type=float, default=0.0, help="share of 429/503 answers")
+    sub.add_argument(
+        "--quota", type=int, default=0, help="requests per minute per user to each API (0: none)"
+    )
     sub.set_defaults(run=_emulator)
     return parser
 

@@ -222,3 +222,49 @@ def insufficient_file_permissions(file_id: str) -> ApiError:
     """Drive's 403 for a file the caller may see but not read."""
     message = f"The user does not have sufficient permissions for file {file_id}."
     return calendar_error(403, "insufficientFilePermissions", message)
+
+
+# Meet's per-user read quota as Google's API front end names it (the Meet usage limits guide:
+# "Read requests, per minute per user per project").
+MEET_READ_QUOTA = {
+    "quota_metric": "meet.googleapis.com/read_requests",
+    "quota_limit": "ReadRequestsPerMinutePerUser",
+    "quota_location": "global",
+}
+
+
+def quota_exceeded(api: Api, limit: int, project_number: str) -> ApiError:
+    """429 for a user over the per-minute quota: Calendar's and Drive's documented
+    ``rateLimitExceeded`` body, and Meet's ``RESOURCE_EXHAUSTED`` with the ErrorInfo Google's
+    API front end adds."""
+    if api != "meet":
+        return calendar_error(429, "rateLimitExceeded", "Rate Limit Exceeded", domain="usageLimits")
+    message = (
+        "Quota exceeded for quota metric 'Read requests' and limit 'Read requests per minute per "
+        f"user' of service 'meet.googleapis.com' for consumer 'project_number:{project_number}'."
+    )
+    error = meet_error(429, message, "RESOURCE_EXHAUSTED")
+    metadata = {
+        "service": "meet.googleapis.com",
+        "consumer": f"projects/{project_number}",
+        **MEET_READ_QUOTA,
+        "quota_limit_value": str(limit),
+    }
+    error.body["error"]["details"] = [
+        {
+            "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+            "reason": "RATE_LIMIT_EXCEEDED",
+            "domain": "googleapis.com",
+            "metadata": metadata,
+        },
+        {
+            "@type": "type.googleapis.com/google.rpc.Help",
+            "links": [
+                {
+                    "description": "Request a higher quota limit.",
+                    "url": "https://cloud.google.com/docs/quotas/help/request_increase",
+                }
+            ],
+        },
+    ]
+    return error

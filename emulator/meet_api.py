@@ -19,16 +19,21 @@ from emulator.params import Params, one, page_size
 from emulator.timefmt import parse_rfc3339
 
 _EPOCH = datetime.min.replace(tzinfo=UTC)
-_TERM = re.compile(
-    r"^\s*(space\.meeting_code|space\.name|start_time|end_time)\s*(>=|<=|=|>|<)\s*(.*?)\s*$"
+# The records filter exactly as the meet.v2 discovery document describes it: the fields
+# space.meeting_code, space.name, start_time and end_time; its examples compare a space with
+# `=`, a time with `>=`, `<=` (and `=`) against a double-quoted value, test `end_time IS NULL`,
+# and join conditions with `AND`. Nothing else (no OR, NOT, `<`, `>`, `!=`, parentheses,
+# lower-case `and`) is documented, so nothing else is accepted.
+_COMPARISON = re.compile(
+    r"(?P<field>space\.meeting_code|space\.name|start_time|end_time)\s*"
+    r'(?P<op>>=|<=|=)\s*"(?P<value>(?:[^"\\]|\\.)*)"'
 )
-_AND = re.compile(r"\s+and\s+", re.IGNORECASE)
+_IS_NULL = re.compile(r"(?P<field>end_time)\s+IS\s+NULL(?![\w.])")
+_AND = re.compile(r"\s+AND\s+")
 _COMPARE: dict[str, Callable[[datetime, datetime], bool]] = {
     "=": lambda a, b: a == b,
     ">=": lambda a, b: a >= b,
     "<=": lambda a, b: a <= b,
-    ">": lambda a, b: a > b,
-    "<": lambda a, b: a < b,
 }
 
 
@@ -85,34 +90,43 @@ def _invalid_filter(text: str) -> ApiError:
 
 
 def parse_record_filter(text: str) -> tuple[dict[str, str], list[Predicate]]:
-    """Split a records filter into exact lookups (code, space) and time predicates."""
+    """Split a records filter into exact lookups (code, space) and time predicates; 400 for
+    anything the discovery document does not describe."""
     lookups: dict[str, str] = {}
     predicates: list[Predicate] = []
-    for term in _AND.split(text.strip()):
-        match = _TERM.match(term)
-        if not match:
+    position, text = 0, text.strip()
+    while True:
+        if null := _IS_NULL.match(text, position):
+            predicates.append(lambda slot: slot.end is None)
+            position = null.end()
+        elif term := _COMPARISON.match(text, position):
+            _add_term(text, term, lookups, predicates)
+            position = term.end()
+        else:
             raise _invalid_filter(text)
-        field, op, raw = match.groups()
-        value = _unquote(raw)
-        if value is None:
+        if position == len(text):
+            return lookups, predicates
+        joined = _AND.match(text, position)
+        if joined is None:
             raise _invalid_filter(text)
-        if field.startswith("space."):
-            if op != "=":
-                raise _invalid_filter(text)
-            lookups[field] = value
-            continue
-        moment = _parse(value)
-        if moment is None:
-            raise _invalid_filter(text)
-        predicates.append(_time_predicate(field, _COMPARE[op], moment))
-    return lookups, predicates
+        position = joined.end()
 
 
-def _unquote(raw: str) -> str | None:
-    """The value of a double-quoted filter literal (``\\"`` and ``\\\\`` unescaped)."""
-    if len(raw) >= 2 and raw[0] == raw[-1] == '"':
-        return re.sub(r"\\(.)", r"\1", raw[1:-1])
-    return None
+def _add_term(
+    text: str, term: re.Match[str], lookups: dict[str, str], predicates: list[Predicate]
+) -> None:
+    field, op = term["field"], term["op"]
+    value = re.sub(r"\\(.)", r"\1", term["value"])
+    if field.startswith("space."):
+        if op != "=":
+            raise _invalid_filter(text)
+        if lookups.setdefault(field, value) != value:
+            predicates.append(lambda slot: False)  # one space cannot have two codes or names
+        return
+    moment = _parse(value)
+    if moment is None:
+        raise _invalid_filter(text)
+    predicates.append(_time_predicate(field, _COMPARE[op], moment))
 
 
 def _time_predicate(

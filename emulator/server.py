@@ -28,12 +28,14 @@ from emulator.errors import (
     meet_error,
     not_found,
     service_disabled,
+    quota_exceeded,
     unauthenticated,
 )
 from emulator.faults import FaultConfig
 from emulator.fields import FieldsSyntaxError, apply_fields, parse_fields
-from emulator.oauth import LOOPBACK_HOSTS, OAuthServer
+from emulator.oauth import LOOPBACK_HOSTS, AccessToken, OAuthServer
 from emulator.params import Params, one
+from emulator.quota import QuotaConfig
 from emulator.reply import Reply
 from emulator.routes import SCOPE_PREFIX, Route, api_of_path, match, required_scopes
 
@@ -119,7 +121,7 @@ class Emulator:
     """A local Google Workspace (OAuth, Calendar v3, Meet v2, Drive v3) over real HTTP.
 
     Use ``with Emulator(ws) as emu:`` or ``start()``/``stop()``; ``url`` has no trailing slash.
-    ``faults`` and ``token_lifetime_seconds`` may be changed while it runs.
+    ``faults``, ``quota`` and ``token_lifetime_seconds`` may be changed while it runs.
     """
 
     def __init__(
@@ -130,11 +132,13 @@ class Emulator:
         token_lifetime_seconds: int = 3600,
         host: str = "127.0.0.1",
         port: int = 0,
+        quota: QuotaConfig | None = None,
     ) -> None:
         if host not in LOOPBACK_HOSTS:
             raise ValueError(f"the emulator binds to loopback only, not {host!r}")
         self.workspace = workspace
         self.faults = faults or FaultConfig()
+        self.quota = quota or QuotaConfig()
         self.oauth = OAuthServer(clients or DEFAULT_CLIENTS, token_lifetime_seconds)
         self.host, self.port = host, port
         self.request_counts: Counter[str] = Counter()
@@ -285,7 +289,12 @@ class Emulator:
     def _api(self, route: Route, params: Params, headers: dict[str, str]) -> Reply:
         api = route.api
         tree = _fields_tree(api, params)
-        scopes = self._authorize(route, params, headers)
+        access = self._authorize(route, params, headers)
+        quota = self.quota
+        user = (api, access.client_id, self.workspace.account_email)
+        if not quota.admit(user, route.method_id):
+            raise quota_exceeded(api, quota.limit_of(api), CLOUD_PROJECT_NUMBER)
+        scopes = tuple(access.scopes)
         if api == "meet" and not self.workspace.meet_api_enabled:
             raise meet_error(403, PERMISSION_DENIED)
         if api == "drive":
@@ -300,8 +309,8 @@ class Emulator:
             payload = apply_fields(payload, tree)
         return Reply.json(200, payload, pretty=one(params, "prettyPrint") != "false")
 
-    def _authorize(self, route: Route, params: Params, headers: dict[str, str]) -> tuple[str, ...]:
-        """The scopes of the request's valid access token (401/403 otherwise)."""
+    def _authorize(self, route: Route, params: Params, headers: dict[str, str]) -> AccessToken:
+        """The request's valid access token (401/403 otherwise)."""
         api = route.api if route.api != "oauth" else "meet"
         auth = headers.get("authorization", "")
         token = auth[7:].strip() if auth[:7].lower() == "bearer " else one(params, "access_token")
@@ -312,7 +321,7 @@ class Emulator:
             raise service_disabled(api, CLOUD_PROJECT_NUMBER)
         if not set(required_scopes(route.method_id)) & set(access.scopes):
             raise insufficient_scope(api, route.method_id)
-        return tuple(access.scopes)
+        return access
 
 
 def _fields_tree(api: str, params: Params) -> Any:
@@ -395,4 +404,4 @@ def _handler_class(emulator: Emulator) -> type[BaseHTTPRequestHandler]:
     return GoogleHandler
 
 
-__all__ = ["DEFAULT_CLIENTS", "Emulator", "FaultConfig"]
+__all__ = ["DEFAULT_CLIENTS", "Emulator", "FaultConfig", "QuotaConfig"]

@@ -25,7 +25,7 @@ from googleapiclient.errors import HttpError
 from resources.credentials import ReconnectRequiredError
 from resources.rate_limit import TokenBucket
 from resources.retry import RetryPolicy, error_payload, error_reasons, is_retryable
-from resources.settings import GoogleEndpoints
+from resources.settings import QUOTA_WINDOW_SECONDS, GoogleEndpoints
 from resources.setup_errors import SetupError
 
 log = logging.getLogger(__name__)
@@ -148,6 +148,7 @@ class GoogleApiClient:
         calendar_per_minute: float = 600,
         meet_per_minute: float = 600,
         drive_per_minute: float = 1200,
+        quota_window_seconds: float = QUOTA_WINDOW_SECONDS,
         retry: RetryPolicy | None = None,
         timeout_seconds: float = 60,
         sleep: Callable[[float], None] = time.sleep,
@@ -157,9 +158,15 @@ class GoogleApiClient:
         self.retry = retry or RetryPolicy()
         self.timeout_seconds = timeout_seconds
         self.limiters = {
-            "calendar": TokenBucket(calendar_per_minute, sleep=self._wait_for_quota),
-            "meet": TokenBucket(meet_per_minute, sleep=self._wait_for_quota),
-            "drive": TokenBucket(drive_per_minute, sleep=self._wait_for_quota),
+            "calendar": TokenBucket(
+                calendar_per_minute, sleep=self._wait_for_quota, window_seconds=quota_window_seconds
+            ),
+            "meet": TokenBucket(
+                meet_per_minute, sleep=self._wait_for_quota, window_seconds=quota_window_seconds
+            ),
+            "drive": TokenBucket(
+                drive_per_minute, sleep=self._wait_for_quota, window_seconds=quota_window_seconds
+            ),
         }
         self.calls: Counter[str] = Counter()
         self.retries: Counter[str] = Counter()

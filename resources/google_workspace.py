@@ -22,6 +22,7 @@ from resources.settings import (
     DEFAULT_RETRY_ATTEMPTS,
     DEFAULT_RETRY_BASE_SECONDS,
     DEFAULT_WORKERS,
+    QUOTA_WINDOW_SECONDS,
     GoogleEndpoints,
     MissingClientError,
     allow_loopback_http,
@@ -53,6 +54,10 @@ class GoogleWorkspaceResource(dg.ConfigurableResource):
     drive_requests_per_minute: float = Field(
         default=DEFAULT_DRIVE_REQUESTS_PER_MINUTE, description="Drive quota; 0 disables."
     )
+    quota_window_seconds: float = Field(
+        default=QUOTA_WINDOW_SECONDS,
+        description="The window Google counts the per-minute quotas over (60; shorter in tests).",
+    )
     retry_attempts: int = Field(default=DEFAULT_RETRY_ATTEMPTS, description="Per Google call.")
     retry_base_seconds: float = Field(
         default=DEFAULT_RETRY_BASE_SECONDS, description="First backoff delay."
@@ -76,6 +81,7 @@ class GoogleWorkspaceResource(dg.ConfigurableResource):
             calendar_per_minute=self.calendar_requests_per_minute,
             meet_per_minute=self.meet_requests_per_minute,
             drive_per_minute=self.drive_requests_per_minute,
+            quota_window_seconds=self.quota_window_seconds,
             retry=RetryPolicy(max_attempts=self.retry_attempts, base_delay=self.retry_base_seconds),
         )
 

@@ -64,6 +64,7 @@ DEFAULT_REQUESTS_PER_MINUTE = 600.0  # Google's per-user quota of Calendar and o
 # quota units per minute with a per-method cost (newer projects); see README "Quotas". A tenth
 # of the former stays under both unless one export costs more than 270 units.
 DEFAULT_DRIVE_REQUESTS_PER_MINUTE = 1200.0
+QUOTA_WINDOW_SECONDS = 60.0  # Google counts those per minute, over a sliding window
 DEFAULT_RETRY_ATTEMPTS = 8
 DEFAULT_RETRY_BASE_SECONDS = 0.5
 DEFAULT_RECHECK_DAYS = 3

@@ -11,7 +11,7 @@ from googleapiclient.errors import HttpError
 from hypothesis import given
 from hypothesis import strategies as st
 
-from emulator import Emulator, FaultConfig, Workspace, generate_workspace
+from emulator import Emulator, FaultConfig, QuotaConfig, Workspace, generate_workspace
 from emulator.cli import serve
 from emulator.fields import FieldsSyntaxError, apply_fields, parse_fields
 from emulator.testing import (
@@ -22,6 +22,7 @@ from emulator.testing import (
     http,
     meet_service,
 )
+from resources.retry import error_reasons, is_retryable
 
 CALENDAR_429 = {
     "error": {
@@ -43,6 +44,43 @@ MEET_429 = {
         "status": "RESOURCE_EXHAUSTED",
     }
 }
+
+
+MEET_QUOTA_429 = {
+    "error": {
+        "code": 429,
+        "message": "Quota exceeded for quota metric 'Read requests' and limit 'Read requests per "
+        "minute per user' of service 'meet.googleapis.com' for consumer "
+        "'project_number:424242424242'.",
+        "status": "RESOURCE_EXHAUSTED",
+        "details": [
+            {
+                "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+                "reason": "RATE_LIMIT_EXCEEDED",
+                "domain": "googleapis.com",
+                "metadata": {
+                    "service": "meet.googleapis.com",
+                    "consumer": "projects/424242424242",
+                    "quota_metric": "meet.googleapis.com/read_requests",
+                    "quota_limit": "ReadRequestsPerMinutePerUser",
+                    "quota_location": "global",
+                    "quota_limit_value": "3",
+                },
+            },
+            {
+                "@type": "type.googleapis.com/google.rpc.Help",
+                "links": [
+                    {
+                        "description": "Request a higher quota limit.",
+                        "url": "https://cloud.google.com/docs/quotas/help/request_increase",
+                    }
+                ],
+            },
+        ],
+    }
+}
+CALENDAR_PATH = "/calendar/v3/calendars/primary/events?maxResults=1"
+MEET_PATH = "/v2/conferenceRecords?pageSize=1"
 
 
 @pytest.fixture(scope="module")
@@ -125,6 +163,43 @@ def test_client_library_retries_through_faults(
         with pytest.raises(HttpError) as info:
             service.conferenceRecords().list().execute()
         assert info.value.status_code == 503
+
+
+def test_quota_per_user_per_minute_answers_googles_429(ws: Workspace) -> None:
+    with Emulator(ws, quota=QuotaConfig(requests_per_minute=3)) as emu:
+        token = emu.issue_token()
+        assert _statuses(emu, token, CALENDAR_PATH, 3) == [200] * 3
+        assert api_get(emu.url, CALENDAR_PATH, token)[::2] == (429, CALENDAR_429)
+        # each API has its own quota
+        assert _statuses(emu, token, MEET_PATH, 3) == [200] * 3
+        assert api_get(emu.url, MEET_PATH, token)[::2] == (429, MEET_QUOTA_429)
+        assert emu.quota.rejected == {"calendar.events.list": 1, "meet.conferenceRecords.list": 1}
+        assert emu.quota.total_rejected() == 2
+        # unauthenticated requests are refused before the quota counts them
+        assert api_get(emu.url, MEET_PATH, None)[0] == 401
+        assert emu.total_api_requests() == 9
+
+
+def test_quota_window_slides_and_refusals_do_not_count(ws: Workspace) -> None:
+    quota = QuotaConfig(requests_per_minute=2, window_seconds=0.5)
+    with Emulator(ws, quota=quota) as emu:
+        token = emu.issue_token()
+        assert _statuses(emu, token, MEET_PATH, 4) == [200, 200, 429, 429]
+        time.sleep(0.6)  # both admitted requests have left the window; the refusals never counted
+        assert _statuses(emu, token, MEET_PATH, 3) == [200, 200, 429]
+        emu.quota = QuotaConfig()  # no quota: changed while it runs
+        assert _statuses(emu, token, MEET_PATH, 5) == [200] * 5
+
+
+def test_the_client_library_sees_a_retryable_quota_error(ws: Workspace) -> None:
+    with Emulator(ws, quota=QuotaConfig(requests_per_minute=1)) as emu:
+        meet = meet_service(emu.url, emu.issue_token())
+        meet.conferenceRecords().list(pageSize=1).execute()
+        with pytest.raises(HttpError) as info:
+            meet.conferenceRecords().list(pageSize=1).execute()
+        assert info.value.status_code == 429
+        assert is_retryable(info.value)
+        assert {"RESOURCE_EXHAUSTED", "RATE_LIMIT_EXCEEDED"} <= error_reasons(info.value)
 
 
 def test_latency_applies(ws: Workspace) -> None:

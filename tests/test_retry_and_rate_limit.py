@@ -1,12 +1,16 @@
+import bisect
 import json
 import random
 import threading
+import time
 from datetime import UTC, datetime
 
 import httplib2
 import pytest
 from google.oauth2.credentials import Credentials
 from googleapiclient.errors import HttpError
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from resources.google_api import (
     GoogleApiClient,
@@ -14,7 +18,7 @@ from resources.google_api import (
     MissingScopeError,
     RequestUsage,
 )
-from resources.rate_limit import TokenBucket
+from resources.rate_limit import ARRIVAL_MARGIN_SECONDS, TokenBucket
 from resources.retry import RetryPolicy, is_retryable
 from resources.settings import CALENDAR_SCOPE, Settings
 
@@ -60,19 +64,79 @@ class FakeClock:
         self.now += seconds
 
 
-def test_token_bucket_never_exceeds_quota_in_a_minute():
+def _send(
+    bucket: TokenBucket, clock: FakeClock, gaps: list[float], asked: list[float] | None = None
+) -> list[float]:
+    """When each request went, one caller after the other, each asking ``gaps`` seconds
+    after the previous one went (appended to ``asked``: when each one asked)."""
+    sent = []
+    for gap in gaps:
+        clock.now += gap
+        if asked is not None:
+            asked.append(clock.now)
+        bucket.acquire()
+        sent.append(clock.now)
+    return sent
+
+
+def _most_in_a_window(sent: list[float], window: float) -> int:
+    """The most requests that went in any half-open window of ``window`` seconds."""
+    return max(bisect.bisect_left(sent, start + window) - i for i, start in enumerate(sent))
+
+
+def test_a_run_under_the_quota_is_never_slowed():
     clock = FakeClock()
     bucket = TokenBucket(600, clock=clock, sleep=clock.sleep)
-    stamps = []
-    for _ in range(2000):
-        bucket.acquire()
-        stamps.append(clock.now)
-    for i, start in enumerate(stamps):
-        in_window = sum(1 for t in stamps[i:] if t < start + 60)
-        assert in_window <= 600
-        if i > 200:
-            break
-    assert stamps[-1] > 150  # 2000 requests at 600/min take minutes, not seconds
+    assert _send(bucket, clock, [0.0] * 600) == [0.0] * 600  # the whole minute's quota at once
+
+
+def test_one_more_than_the_quota_waits_for_the_first_to_leave_the_window():
+    clock = FakeClock()
+    bucket = TokenBucket(600, clock=clock, sleep=clock.sleep)
+    sent = _send(bucket, clock, [0.0] * 1800)
+    assert sent[599] == 0.0
+    assert sent[600] == 60.0 + ARRIVAL_MARGIN_SECONDS  # the earliest Google accepts it
+    assert sent[1799] == 2 * (60.0 + ARRIVAL_MARGIN_SECONDS)  # 1,800 requests: three windows
+    assert _most_in_a_window(sent, 60.0) == 600
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    per_minute=st.integers(min_value=1, max_value=50),
+    gaps=st.lists(st.floats(min_value=0, max_value=20), min_size=1, max_size=300),
+)
+def test_never_more_than_the_quota_in_any_rolling_minute(per_minute, gaps):
+    clock = FakeClock()
+    bucket = TokenBucket(per_minute, clock=clock, sleep=clock.sleep)
+    asked: list[float] = []
+    sent = _send(bucket, clock, gaps, asked)
+    assert _most_in_a_window(sent, 60.0 + ARRIVAL_MARGIN_SECONDS) <= per_minute
+    # and it waits only when it must: a request goes when asked, or when the quota's
+    # oldest request of the window ends it, never later
+    for i, (went, wanted) in enumerate(zip(sent, asked, strict=True)):
+        if went > wanted + 1e-9:
+            assert i >= per_minute
+            earliest = sent[i - per_minute] + 60.0 + ARRIVAL_MARGIN_SECONDS
+            assert went == pytest.approx(max(asked[i], earliest))
+
+
+def test_threads_share_one_quota():
+    waits: list[float] = []  # list.append is atomic: the sleeps of every thread
+    bucket = TokenBucket(100, clock=time.monotonic, sleep=waits.append)
+
+    def worker():
+        for _ in range(50):
+            bucket.acquire()
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    # 200 requests from 4 threads against one quota of 100: the first 100 go at once, the
+    # other 100 each wait for their turn in the next window
+    assert len(waits) == 100
+    assert all(0 < wait <= 60.0 + ARRIVAL_MARGIN_SECONDS for wait in waits)
 
 
 def test_zero_disables_the_limiter():
