@@ -13,7 +13,10 @@
 5. Times assets.warehouse.replace_slice writing 600k synthetic transcript_entries rows.
 6. History (bench.history): imports 30 days past Meet's retention, whose transcripts come from
    the Google Docs Meet wrote, and counts the requests per historical meeting.
-7. Prints the results and PASS/FAIL per target, writes bench/results.md. Exit code 0 either way.
+7. Real quota (bench.quota_run): a 365-day backfill against an emulator enforcing Google's
+   per-user quotas, with the limiters at the same quotas; then yesterday's import, limiter on
+   and off.
+8. Prints the results and PASS/FAIL per target, writes bench/results.md. Exit code 0 either way.
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ import duckdb
 warnings.filterwarnings("ignore", category=dg.BetaWarning)
 warnings.filterwarnings("ignore", category=dg.PreviewWarning)
 
-from bench import duckdb_writes, machine  # noqa: E402
+from bench import duckdb_writes, machine, quota_run  # noqa: E402
 from bench.baseline import SequentialBaseline  # noqa: E402
 from bench.history import measure_history  # noqa: E402
 from bench.pipeline_run import CliRun, add_dagster_timings, fsync_milliseconds, materialize  # noqa: E402
@@ -224,6 +227,11 @@ def main(argv: list[str] | None = None) -> int:
         help="30-day imports to run; the fastest is reported (the machine may be shared)",
     )
     parser.add_argument("--no-write", action="store_true", help="do not write bench/results.md")
+    parser.add_argument(
+        "--skip-quota",
+        action="store_true",
+        help="skip the real-quota section (a 365-day backfill, about 5 minutes)",
+    )
     args = parser.parse_args(argv)
     args.baseline_days = min(max(args.baseline_days, SUBSET_DAYS), DAYS)
     warnings.filterwarnings("ignore")
@@ -279,6 +287,10 @@ def main(argv: list[str] | None = None) -> int:
         log(f"  {history.wall_seconds:.1f}s, {history.per_meeting():.2f} requests per meeting")
     log(f"DuckDB: replace_slice of {DUCKDB_ROWS:,} transcript_entries rows...")
     writes = duckdb_writes.measure(DUCKDB_ROWS, DAYS)
+    quota = None
+    if not args.skip_quota:
+        with tempfile.TemporaryDirectory(prefix="meetsync-bench-quota-") as tmp:
+            quota = quota_run.measure(Path(tmp), SEED, LATENCY, log)
 
     box = machine.describe()
     box["load average (1, 5, 15 min) at start"] = load_at_start
@@ -286,7 +298,9 @@ def main(argv: list[str] | None = None) -> int:
     box["fsync latency (DAGSTER_HOME disk)"] = (
         f"{fsync_before:.1f} ms before the imports, {fsync_after:.1f} ms after the baseline"
     )
-    report = build_report(args, workspace, full, small, b_subset, b_rest, b_counts, writes, box)
+    report = build_report(
+        args, workspace, full, small, b_subset, b_rest, b_counts, writes, box, quota
+    )
     report = with_history(report, history)
     print(report.text)
     if not args.no_write:
@@ -327,7 +341,9 @@ def _seconds(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.1f}s"
 
 
-def build_report(args, workspace, full, small, b_subset, b_rest, b_counts, writes, box) -> Report:
+def build_report(
+    args, workspace, full, small, b_subset, b_rest, b_counts, writes, box, quota=None
+) -> Report:
     ms = LATENCY * 1000
     meetings = len(full.meetings)
     wall = full.run.wall_seconds
@@ -378,6 +394,8 @@ def build_report(args, workspace, full, small, b_subset, b_rest, b_counts, write
             f"{rate / 1000:.0f}k/s",
         ),
     ]
+    if quota is not None:
+        checks += quota_run.checks(quota)
     passed = sum(ok for _, ok, _ in checks)
 
     run_seconds = full.run.run_seconds
@@ -482,11 +500,12 @@ def build_report(args, workspace, full, small, b_subset, b_rest, b_counts, write
             f"\nWARNING: the machine was busy (load average {load:.2f} on {box['nproc']} CPUs "
             "at start): the timings are inflated by other processes."
         )
-    markdown = _markdown(args, full, b_counts, b_label, writes, box, rows, checks, summary)
+    markdown = _markdown(args, full, b_counts, b_label, writes, box, rows, checks, summary, quota)
+    quota_rows = quota_run.rows(quota) if quota is not None else []
     text = "\n".join(
         [
             "",
-            *(f"{k.replace('**', '')}: {v.replace('**', '')}" for k, v in rows),
+            *(f"{k.replace('**', '')}: {v.replace('**', '')}" for k, v in rows + quota_rows),
             "",
             f"Lower bound = Calendar requests × latency + max(Meet requests × latency ÷ "
             f"{WORKERS} workers, longest chain of dependent requests of one meeting × latency)",
@@ -499,7 +518,7 @@ def build_report(args, workspace, full, small, b_subset, b_rest, b_counts, write
     return Report(text, markdown)
 
 
-def _markdown(args, full, b_counts, b_label, writes, box, rows, checks, summary) -> str:
+def _markdown(args, full, b_counts, b_label, writes, box, rows, checks, summary, quota) -> str:
     methods = "\n".join(
         f"| {method} | {full.counts.get(method, 0)} | {b_counts.get(method, 0)} |"
         for method in sorted(set(full.counts) | set(b_counts))
@@ -510,6 +529,7 @@ def _markdown(args, full, b_counts, b_label, writes, box, rows, checks, summary)
     targets = "\n".join(f"| {name} | {value} | {verdict(ok)} |" for name, ok, value in checks)
     table = "\n".join(f"| {k.replace('  ', '&nbsp;&nbsp;')} | {v} |" for k, v in rows)
     box_table = "\n".join(f"| {k} | {v} |" for k, v in box.items())
+    quota_section = quota_run.markdown(quota) if quota is not None else ""
     return f"""# meetsync benchmark
 
 `make bench` (`python -m bench.run`), {box["date"]}. Regenerated by every run.
@@ -584,6 +604,7 @@ def _markdown(args, full, b_counts, b_label, writes, box, rows, checks, summary)
   replacing the same slice; the target uses the slower of the two.
 - The machine is shared: other processes (see the load averages) add noise to every timing.
 
+{quota_section}
 ## Machine
 
 | | |

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from emulator import Emulator, FaultConfig
+from emulator import Emulator, FaultConfig, QuotaConfig
 from emulator.browser import register_consent_browser
 from emulator.server import DEFAULT_CLIENTS
 from emulator.workspace import recent_workspace
@@ -45,10 +45,16 @@ def start_local_stack(
     timezone: str = "UTC",
     latency_seconds: float = 0.0,
     port: int = 0,
+    quota: QuotaConfig | None = None,
 ) -> LocalStack:
-    """Emulator up, tokens stored under ``workdir``, and the environment to use them."""
+    """Emulator up, tokens stored under ``workdir``, and the environment to use them.
+    ``quota``: the per-user quotas the emulator enforces (none by default); meetsync's
+    limiters are set to them."""
+    quota = quota or QuotaConfig()
     workspace = recent_workspace(seed, days, meetings_per_day, timezone)
-    emulator = Emulator(workspace, faults=FaultConfig(latency_seconds=latency_seconds), port=port)
+    emulator = Emulator(
+        workspace, faults=FaultConfig(latency_seconds=latency_seconds), port=port, quota=quota
+    )
     emulator.start()
     client_id, client_secret = next(iter(DEFAULT_CLIENTS.items()))
     dagster_home = workdir / "dagster_home"
@@ -63,10 +69,10 @@ def start_local_stack(
         "MEETSYNC_TIMEZONE": timezone,
         "MEETSYNC_START_DATE": (datetime.now(UTC) - timedelta(days=days)).date().isoformat(),
         "DAGSTER_HOME": str(dagster_home),
-        # The emulator enforces no per-user quota; stay under a generous one anyway.
-        "MEETSYNC_CALENDAR_QPM": "6000",
-        "MEETSYNC_MEET_QPM": "6000",
-        "MEETSYNC_DRIVE_QPM": "6000",
+        # Stay under the emulator's quota of each API, or a generous one when it enforces none.
+        "MEETSYNC_CALENDAR_QPM": str(quota.limit_of("calendar") or 6000),
+        "MEETSYNC_MEET_QPM": str(quota.limit_of("meet") or 6000),
+        "MEETSYNC_DRIVE_QPM": str(quota.limit_of("drive") or 6000),
     }
     os.environ.update(env)
     settings = Settings.from_env()

@@ -27,8 +27,8 @@ from emulator.errors import (
     insufficient_scope,
     meet_error,
     not_found,
-    service_disabled,
     quota_exceeded,
+    service_disabled,
     unauthenticated,
 )
 from emulator.faults import FaultConfig
