@@ -179,7 +179,7 @@ def _run(stack, requests: RequestLog, first, last, name: str, limiter: bool) -> 
 def measure(workdir: Path, seed: int, latency: float, log) -> QuotaReport:
     """The 365-day backfill under the quota, then yesterday's import with and without the
     limiter (alternating, DAILY_REPEAT times each)."""
-    from pipelines.local_stack import start_local_stack
+    from cli.local_stack import start_local_stack
 
     log(
         f"Real quota: emulator with {DAYS} days x {MEETINGS_PER_DAY} meetings a weekday, "
@@ -405,7 +405,7 @@ Listing every record of the range by `start_time` alone would not help either: a
 its space, not its meeting code, and the code-to-space mapping is one more request per code
 (`spaces.get`), so it cannot beat one search per code.
 
-**How it is measured.** `pipelines.local_stack.start_local_stack(days={report.days},
+**How it is measured.** `cli.local_stack.start_local_stack(days={report.days},
 meetings_per_day={MEETINGS_PER_DAY}, quota_per_minute={report.per_minute})`: the same emulator
 and latency as above, enforcing a quota of {report.per_minute} requests per minute per user to
 each API over a sliding 60-second window (Calendar's usage-limits guide: "Quotas are calculated
