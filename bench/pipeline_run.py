@@ -24,7 +24,7 @@ class CliRun:
     wall_seconds: float
     returncode: int
     log_path: Path
-    main_rss_bytes: int  # the CLI process itself: max(its last VmHWM, ru_maxrss)
+    main_rss_bytes: int  # the CLI process itself: its last VmHWM (or ru_maxrss, if higher)
     helper_rss_bytes: int  # its descendants: the sum of each one's VmHWM
     helpers: list[str]  # the descendants' names
     ru_maxrss_bytes: int  # RUSAGE_CHILDREN after the run (largest waited-for process)
@@ -128,9 +128,11 @@ def materialize(first: date, last: date, env: dict[str, str], log_path: Path) ->
         watcher.stop()
     # The largest of every child and descendant this process has waited for so far; the
     # pipeline's run is the first (and largest) child, later runs may only be reported lower.
+    # A child started with vfork (as subprocess does) inherits this process's high-water mark
+    # at exec, so the figure says something about the pipeline only when it is above our own.
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     own = resource.getrusage(resource.RUSAGE_SELF)
-    usage = children.ru_maxrss * 1024
+    usage = children.ru_maxrss * 1024 if children.ru_maxrss > own.ru_maxrss else 0
     helpers = {pid: kib for pid, kib in watcher.hwm_kib.items() if pid != child.pid}
     return CliRun(
         first=first,

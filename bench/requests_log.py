@@ -31,6 +31,7 @@ class Request:
     method_id: str
     args: tuple[str, ...]
     query: dict[str, list[str]]
+    arrived: float = 0.0  # time.perf_counter() when the emulator got it
 
 
 @dataclass
@@ -52,7 +53,8 @@ class RequestLog:
             parts = urlsplit(target)
             route = match(method, parts.path)
             if route is not None and route.api != "oauth":
-                request = Request(route.method_id, route.args, parse_qs(parts.query))
+                query = parse_qs(parts.query)
+                request = Request(route.method_id, route.args, query, began)
                 with self._lock:
                     self.requests.append(request)
                     self.served_seconds.append(took)

@@ -230,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--skip-quota",
         action="store_true",
-        help="skip the real-quota section (a 365-day backfill, about 5 minutes)",
+        help="skip the real-quota section (a 365-day backfill at Google's quota, about 7 minutes)",
     )
     args = parser.parse_args(argv)
     args.baseline_days = min(max(args.baseline_days, SUBSET_DAYS), DAYS)
@@ -585,8 +585,11 @@ def _markdown(args, full, b_counts, b_label, writes, box, rows, checks, summary,
   step needs the events) + max(Meet requests × latency ÷ {WORKERS} workers, the longest chain of
   dependent requests of one meeting × latency). It counts only the injected latency of the
   requests the pipeline actually made: no CPU, no DuckDB, no serving time, no process start-up.
-- **Peak RSS**: the CLI process's high-water mark (`getrusage(RUSAGE_CHILDREN).ru_maxrss` after
-  it exits, at least its last `VmHWM`) plus the `VmHWM` of each of its descendants (Dagster's
+- **Peak RSS**: the CLI process's high-water mark (its last `VmHWM`, or
+  `getrusage(RUSAGE_CHILDREN).ru_maxrss` after it exits when that is higher than the bench
+  process's own peak: a child started with vfork inherits the parent's high-water mark at
+  exec, so a lower figure is the bench's, not the pipeline's) plus the `VmHWM` of each of its
+  descendants (Dagster's
   compute-log `tee` and `watch_orphans.py` helpers), polled every 20 ms from `/proc`: an upper
   bound, as if every process peaked at once. The highest over the repetitions.
 - **Sequential baseline** (`bench/baseline.py`): google-api-python-client directly, one request
