@@ -16,6 +16,8 @@ from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from datetime import datetime
 
+import pandas as pd
+
 from assets.conference_data import USABLE_TRANSCRIPT_STATES, ConferenceLookup, RecordTranscripts
 from assets.record_matching import Meeting, assign_records, lookup_windows
 from assets.transcript_assembly import beyond_retention
@@ -91,6 +93,12 @@ def fetch_conferences(
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
     return lookups
+
+
+def meetings_past_retention(meetings: pd.DataFrame, now: datetime) -> list[str]:
+    """Event ids of a slice's meetings that Meet no longer keeps: never asked about in Meet
+    (``meetings_to_ask``); their transcripts can only come from the Docs Meet wrote."""
+    return [row.event_id for row in meetings.itertuples() if beyond_retention(row.end_time, now)]
 
 
 def meetings_to_ask(meetings: list[Meeting], now: datetime) -> list[Meeting]:

@@ -56,17 +56,6 @@ def build_frames(
     )
 
 
-def forgotten_by_meet(
-    meetings_frame: pd.DataFrame, lookups: dict[str, ConferenceLookup], now: datetime
-) -> list[str]:
-    """Event ids of the meetings Meet no longer keeps (see ``forgotten``)."""
-    return [
-        row.event_id
-        for row in meetings_frame.itertuples()
-        if forgotten(_meet_result(row, lookups, now)[2], row.end_time, now)
-    ]
-
-
 def forgotten(result: MeetingTranscript, meeting_end: datetime, now: datetime) -> bool:
     """Whether Meet no longer keeps the meeting: its answer is ``expired``, or, without Meet
     access, the meeting ended before Meet's retention (Meet would hold nothing for it)."""

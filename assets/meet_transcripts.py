@@ -5,6 +5,7 @@ worker pool: conference records by meeting code, then transcripts, participants 
 """
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -16,8 +17,8 @@ from dagster_duckdb import DuckDBResource
 from assets.doc_fetch import doc_meetings, fetch_doc_transcripts
 from assets.fetch_progress import FetchProgress
 from assets.meet_checks import CHECKS, coverage_checks
-from assets.meet_fetch import ProgressCallback, fetch_conferences
-from assets.meet_frames import build_frames, forgotten_by_meet, meetings_of
+from assets.meet_fetch import ProgressCallback, fetch_conferences, meetings_past_retention
+from assets.meet_frames import build_frames, meetings_of
 from assets.meet_meetings import MEET_MEETINGS, meet_meetings
 from assets.meet_tables import CONFERENCE_RECORDS, TRANSCRIPT_ENTRIES, TRANSCRIPTS
 from assets.partition_metadata import (
@@ -174,10 +175,13 @@ def fetch_meet(
 ) -> FetchedMeet:
     """Ask Meet about a slice's meetings, and Drive for the Docs of those Meet no longer keeps
     (``stored_docs``: the docsDestination Docs an earlier import stored): the rows that
-    result, and what each meeting cost."""
-    lookups = fetch_conferences(google, meetings_of(meetings), now, on_progress)
-    forgotten = forgotten_by_meet(meetings, lookups, now)
-    docs = fetch_doc_transcripts(google, doc_meetings(meetings, forgotten, stored_docs or {}))
+    result, and what each meeting cost. Which meetings Meet no longer keeps is known before
+    Meet is asked, so Drive reads their Docs meanwhile: each API has its own quota."""
+    past = doc_meetings(meetings, meetings_past_retention(meetings, now), stored_docs or {})
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="docs") as beside:
+        docs_soon = beside.submit(fetch_doc_transcripts, google, past)
+        lookups = fetch_conferences(google, meetings_of(meetings), now, on_progress)
+        docs = docs_soon.result()
     requests = requests_by_meeting(lookups)
     for event_id, spent in docs.requests.items():
         requests[event_id] = requests.get(event_id, 0.0) + spent

@@ -33,7 +33,8 @@ from resources.rate_limit import ARRIVAL_MARGIN_SECONDS
 
 DAYS = 365
 MEETINGS_PER_DAY = 40
-QUOTA_PER_MINUTE = 600  # per user, to each API: Google's own
+# Google's own per-user quotas, per minute: Calendar 600, Meet 600 reads, Drive 12,000 queries.
+QUOTAS = {"calendar": 600, "meet": 600, "drive": 12_000}
 DAILY_REPEAT = 3
 METHODS = (
     "calendar.events.list",
@@ -41,7 +42,15 @@ METHODS = (
     "meet.conferenceRecords.transcripts.list",
     "meet.conferenceRecords.participants.list",
     "meet.conferenceRecords.transcripts.entries.list",
+    "drive.files.get",
+    "drive.files.export",
 )
+APIS = ("calendar", "meet", "drive")
+
+
+def quota_config() -> QuotaConfig:
+    """The emulator's quotas: QUOTAS, per user, over a sliding 60-second window."""
+    return QuotaConfig(requests_per_minute=QUOTAS["meet"], per_api=dict(QUOTAS))
 
 
 @dataclass
@@ -52,7 +61,7 @@ class QuotaImport:
     counts: dict[str, int]
     rejected: int  # quota 429s the emulator answered
     asked_twice: int  # requests identical (method, path, query) to an earlier one of the run
-    meet_span: float  # seconds from the first Meet request's arrival to the last one's
+    spans: dict[str, float]  # per API: seconds from its first request's arrival to its last's
 
     @property
     def requests(self) -> int:
@@ -61,14 +70,20 @@ class QuotaImport:
     def per_api(self, api: str) -> int:
         return sum(n for k, n in self.counts.items() if k.startswith(api + "."))
 
-    def quota_floor(self, per_minute: float) -> float:
-        """Seconds the busier API's requests need at the quota's steady rate."""
-        return max(self.per_api("calendar"), self.per_api("meet")) / (per_minute / 60)
+    def busiest(self) -> str:
+        """The API whose quota the run's requests need longest."""
+        return max(APIS, key=lambda api: self.per_api(api) / QUOTAS[api])
 
-    def limiter_minimum(self, per_minute: int) -> float:
-        """The shortest span the limiter allows the Meet requests: every full quota's worth
-        after the first waits one window (60 s plus the arrival margin)."""
-        windows = (self.per_api("meet") - 1) // per_minute
+    def quota_floor(self) -> float:
+        """Seconds the busiest API's requests need at its quota's steady rate."""
+        api = self.busiest()
+        return self.per_api(api) / (QUOTAS[api] / 60)
+
+    def limiter_minimum(self) -> float:
+        """The shortest span the limiter allows the busiest API's requests: every full
+        quota's worth after the first waits one window (60 s plus the arrival margin)."""
+        api = self.busiest()
+        windows = max(self.per_api(api) - 1, 0) // QUOTAS[api]
         return windows * (60 + ARRIVAL_MARGIN_SECONDS)
 
 
@@ -79,7 +94,7 @@ class RequestFloor:
     by_method: dict[str, int] = field(default_factory=dict)
     live_codes: int = 0
     records: int = 0
-    expired_meetings: int = 0
+    past_retention: int = 0  # meetings that ended more than 30 days before the run
 
     @property
     def total(self) -> int:
@@ -88,7 +103,6 @@ class RequestFloor:
 
 @dataclass
 class QuotaReport:
-    per_minute: int
     days: int
     events: int
     meetings: int
@@ -104,32 +118,34 @@ def _pages(items: int, page: int) -> int:
 
 
 def request_floor(database: str, workspace, first: date, last: date) -> RequestFloor:
-    """The request floor of [first, last]: calendar pages, one record listing per live meeting
-    code, one transcripts listing per record, one participants listing per record with a
-    usable transcript, and every page of every usable transcript's entries.
+    """The request floor of [first, last]: calendar pages; for meetings Meet still keeps, one
+    record listing per meeting code, one transcripts listing per record, one participants
+    listing per record with a usable transcript and every page of every usable transcript's
+    entries; for older meetings, one export per transcript Doc Meet wrote for them and one
+    files.get per attachment the event leaves undescribed.
 
-    Which meetings are live and which records belong to them comes from what the pipeline
-    stored (``checked_at`` is the run's now); how many transcripts, participants and entries
-    each record has comes from the emulator's ground truth."""
+    Which meetings Meet still keeps and which records belong to them comes from what the
+    pipeline stored (``checked_at`` is the run's now); how many transcripts, participants,
+    entries and Docs each has comes from the emulator's ground truth."""
     with duckdb.connect(database, read_only=True) as conn:
         where = "partition_date BETWEEN ? AND ?"
         events = conn.execute(
             f"SELECT count(*) FROM calendar_events WHERE {where}", [first, last]
         ).fetchone()[0]
-        live_codes, expired = conn.execute(
-            "SELECT count(DISTINCT m.conference_id) FILTER "
-            "(WHERE m.end_time + INTERVAL 30 DAY >= t.checked_at), "
-            "count(*) FILTER (WHERE t.transcript_status = 'expired') "
+        meetings = conn.execute(
+            "SELECT m.event_id, m.conference_id, m.end_time + INTERVAL 30 DAY < t.checked_at "
             "FROM meet_meetings m JOIN transcripts t USING (event_id, partition_date) "
             f"WHERE m.{where}",
             [first, last],
-        ).fetchone()
+        ).fetchall()
         records = [
             row[0]
             for row in conn.execute(
                 f"SELECT record_name FROM conference_records WHERE {where}", [first, last]
             ).fetchall()
         ]
+    live_codes = len({code for _, code, past in meetings if code and not past})
+    past = [event_id for event_id, _, is_past in meetings if is_past]
     usable = {
         record: [
             t["name"]
@@ -139,7 +155,7 @@ def request_floor(database: str, workspace, first: date, last: date) -> RequestF
         for record in records
     }
     with_transcript = [record for record, names in usable.items() if names]
-    floor = RequestFloor(live_codes=live_codes, records=len(records), expired_meetings=expired)
+    floor = RequestFloor(live_codes=live_codes, records=len(records), past_retention=len(past))
     floor.by_method = {
         "calendar.events.list": _pages(events, MAX_EVENTS_PAGE),
         "meet.conferenceRecords.list": live_codes,
@@ -155,8 +171,30 @@ def request_floor(database: str, workspace, first: date, last: date) -> RequestF
             for names in usable.values()
             for name in names
         ),
+        "drive.files.get": sum(_undescribed_attachments(workspace, e) for e in past),
+        "drive.files.export": sum(_meet_docs(workspace, e) for e in past),
     }
     return floor
+
+
+def _meet_docs(workspace, event_id: str) -> int:
+    """Docs Meet wrote for a meeting: one per generated transcript of its records."""
+    return sum(
+        1
+        for record in workspace.event_records.get(event_id, [])
+        for t in workspace.transcripts.get(record, [])
+        if t.get("state") == "FILE_GENERATED"
+    )
+
+
+def _undescribed_attachments(workspace, event_id: str) -> int:
+    """Drive attachments whose title or type the event leaves out (only Drive can say)."""
+    event = next((e for e in workspace.events if e.get("id") == event_id), {})
+    return sum(
+        1
+        for a in event.get("attachments") or []
+        if a.get("fileId") and (not a.get("title") or not a.get("mimeType"))
+    )
 
 
 def _asked_twice(requests: RequestLog) -> int:
@@ -167,17 +205,25 @@ def _asked_twice(requests: RequestLog) -> int:
     return sum(n - 1 for n in keys.values() if n > 1)
 
 
-def _meet_span(requests: RequestLog) -> float:
-    arrived = [r.arrived for r in requests.requests if r.method_id.startswith("meet.")]
-    return max(arrived) - min(arrived) if arrived else 0.0
+def _spans(requests: RequestLog) -> dict[str, float]:
+    spans = {}
+    for api in APIS:
+        arrived = [r.arrived for r in requests.requests if r.method_id.startswith(api + ".")]
+        spans[api] = max(arrived) - min(arrived) if arrived else 0.0
+    return spans
 
 
 def _run(stack, requests: RequestLog, first, last, name: str, limiter: bool) -> QuotaImport:
-    """One import of [first, last] with a fresh quota window (as after a minute's pause)."""
+    """One import of [first, last] with fresh quota windows (as after a minute's pause)."""
     requests.clear()
-    stack.emulator.quota = QuotaConfig(requests_per_minute=QUOTA_PER_MINUTE)
-    per_minute = str(QUOTA_PER_MINUTE if limiter else 0)
-    env = {**stack.env, "MEETSYNC_CALENDAR_QPM": per_minute, "MEETSYNC_MEET_QPM": per_minute}
+    stack.emulator.quota = quota_config()
+    env = {
+        **stack.env,
+        **{
+            f"MEETSYNC_{api.upper()}_QPM": str(QUOTAS[api] if limiter else 0)
+            for api in ("calendar", "meet", "drive")
+        },
+    }
     run = materialize(first, last, env, stack.workdir / f"{name}.log")
     if run.returncode != 0:
         tail = run.log_path.read_text(errors="replace")[-4000:]
@@ -186,17 +232,17 @@ def _run(stack, requests: RequestLog, first, last, name: str, limiter: bool) -> 
         add_dagster_timings(run)
     counts = {k: n for k, n in stack.emulator.request_counts.items() if not k.startswith("oauth.")}
     rejected = stack.emulator.quota.total_rejected()
-    return QuotaImport(run, counts, rejected, _asked_twice(requests), _meet_span(requests))
+    return QuotaImport(run, counts, rejected, _asked_twice(requests), _spans(requests))
 
 
 def measure(workdir: Path, seed: int, latency: float, log) -> QuotaReport:
-    """The 365-day backfill under the quota, then yesterday's import with and without the
-    limiter (alternating, DAILY_REPEAT times each)."""
+    """The 365-day backfill under the quotas, then yesterday's import with and without the
+    limiters (alternating, DAILY_REPEAT times each)."""
     from cli.local_stack import start_local_stack
 
     log(
         f"Real quota: emulator with {DAYS} days x {MEETINGS_PER_DAY} meetings a weekday, "
-        f"{QUOTA_PER_MINUTE} requests/min per user to each API, {latency * 1000:.0f} ms latency..."
+        f"Google's per-user quotas ({QUOTAS}), {latency * 1000:.0f} ms latency..."
     )
     with contextlib.redirect_stdout(io.StringIO()):  # the consent URL the flow prints
         stack = start_local_stack(
@@ -205,14 +251,14 @@ def measure(workdir: Path, seed: int, latency: float, log) -> QuotaReport:
             meetings_per_day=MEETINGS_PER_DAY,
             seed=seed,
             latency_seconds=latency,
-            quota_per_minute=QUOTA_PER_MINUTE,
+            quota=quota_config(),
         )
     try:
         requests = RequestLog(stack.emulator)
         workspace = stack.emulator.workspace
         yesterday = datetime.now(UTC).date() - timedelta(days=1)
         first = yesterday - timedelta(days=DAYS - 1)
-        log(f"  backfill {first}...{yesterday}, limiter at the quota...")
+        log(f"  backfill {first}...{yesterday}, limiters at the quotas...")
         backfill = _run(stack, requests, first, yesterday, "quota-backfill", limiter=True)
         log(
             f"  {backfill.run.wall_seconds:.1f}s, {backfill.requests} requests, "
@@ -233,16 +279,7 @@ def measure(workdir: Path, seed: int, latency: float, log) -> QuotaReport:
                 runs.append(done)
     finally:
         stack.stop()
-    return QuotaReport(
-        QUOTA_PER_MINUTE,
-        DAYS,
-        len(workspace.events),
-        meetings,
-        backfill,
-        floor,
-        daily_on,
-        daily_off,
-    )
+    return QuotaReport(DAYS, len(workspace.events), meetings, backfill, floor, daily_on, daily_off)
 
 
 # ----- the report ------------------------------------------------------------------------------
@@ -260,7 +297,9 @@ JUSTIFICATION = {
     ),
     "meet.conferenceRecords.list": (
         "one per meeting code with at least one meeting Meet still keeps (ended at most 30 "
-        "days ago); a recurring series shares one code and one search",
+        "days ago; a recurring series shares one code and one search), plus one unfiltered "
+        "`pageSize=1` listing per run: the check that the Meet API is enabled, so that a "
+        "setup error fails the run before any step writes",
         "Meet has no call from a meeting code to its records other than this filter, and its "
         "documented grammar cannot ask for two codes at once (below); meetings Meet no longer "
         "keeps are not asked about at all",
@@ -279,6 +318,15 @@ JUSTIFICATION = {
         "every page (100 entries) of every usable transcript",
         "100 is the largest page Meet serves; the entries exist nowhere else in the Meet API",
     ),
+    "drive.files.get": (
+        "meetings past Meet's 30 days whose event attaches a Drive file without title or type",
+        "only Drive can tell whether such a file is the transcript Doc Meet wrote",
+    ),
+    "drive.files.export": (
+        "one per transcript Doc Meet wrote for a meeting past its 30 days",
+        "the Doc is the only copy of the transcript once Meet has deleted the conference; its "
+        "text comes in one export, and no Doc is read for a meeting Meet still keeps",
+    ),
 }
 
 
@@ -290,7 +338,7 @@ def checks(report: QuotaReport) -> list[tuple[str, bool, str]]:
     """PASS/FAIL lines: (target, met, measured)."""
     backfill = report.backfill
     request_ratio = backfill.requests / report.floor.total
-    wall_ratio = backfill.run.wall_seconds / backfill.quota_floor(report.per_minute)
+    wall_ratio = backfill.run.wall_seconds / backfill.quota_floor()
     on, off = _fastest(report.daily_on), _fastest(report.daily_off)
     daily_ratio = on.run.wall_seconds / off.run.wall_seconds
     rss_mb = backfill.run.peak_rss_bytes / 1e6
@@ -328,26 +376,30 @@ def _seconds(value: float | None) -> str:
 def rows(report: QuotaReport) -> list[tuple[str, str]]:
     backfill, floor = report.backfill, report.floor
     run = backfill.run
-    quota_floor = backfill.quota_floor(report.per_minute)
+    quota_floor = backfill.quota_floor()
+    busiest = backfill.busiest()
     steps = ", ".join(f"{k} {v:.1f}s" for k, v in run.step_seconds.items()) or "n/a"
     on, off = _fastest(report.daily_on), _fastest(report.daily_off)
+    per_api = ", ".join(f"{backfill.per_api(api)} {api.title()}" for api in APIS)
+    spans = ", ".join(f"{api.title()} {backfill.spans[api]:.1f}s" for api in APIS)
     return [
         (
             "Workload",
             f"{report.days} days: {report.events} calendar events, {report.meetings} Meet "
-            f"meetings imported, {floor.expired_meetings} of them beyond Meet's 30 days "
-            f"(`expired`, never asked about), {floor.live_codes} live meeting codes, "
-            f"{floor.records} conference records",
+            f"meetings imported, {floor.past_retention} of them past Meet's 30 days (never "
+            f"asked about in Meet; their Docs read from Drive), {floor.live_codes} meeting "
+            f"codes Meet still keeps, {floor.records} conference records",
         ),
         (
-            "Quota",
-            f"{report.per_minute} requests per minute per user to each API, enforced by the "
-            f"emulator (sliding 60 s window, 429 over it); the limiter at the same quota",
+            "Quotas",
+            "per user, per minute, enforced by the emulator over a sliding 60 s window (429 "
+            "over it): "
+            + ", ".join(f"{api.title()} {QUOTAS[api]:,}" for api in APIS)
+            + "; meetsync's limiters at the same figures",
         ),
         (
             f"**Google requests, {report.days}-day backfill**",
-            f"**{backfill.requests}** ({backfill.per_api('calendar')} Calendar, "
-            f"{backfill.per_api('meet')} Meet); request floor {floor.total}: "
+            f"**{backfill.requests}** ({per_api}); request floor {floor.total}: "
             f"**{backfill.requests / floor.total:.3f}×**",
         ),
         ("Requests asked twice in the run", f"{backfill.asked_twice}"),
@@ -357,26 +409,27 @@ def rows(report: QuotaReport) -> list[tuple[str, str]]:
         ),
         (
             "Quota floor",
-            f"{quota_floor:.1f}s = {max(backfill.per_api('calendar'), backfill.per_api('meet'))}"
-            f" requests to the busier API ÷ {report.per_minute / 60:.2f} requests/s: wall ÷ "
-            f"quota floor **{run.wall_seconds / quota_floor:.2f}×**",
+            f"{quota_floor:.1f}s = {backfill.per_api(busiest)} {busiest.title()} requests (the "
+            f"API whose quota the run needs longest) ÷ {QUOTAS[busiest] / 60:.0f} requests/s: "
+            f"wall ÷ quota floor **{run.wall_seconds / quota_floor:.2f}×**",
         ),
         (
             "Where the time goes",
-            f"Meet requests from the first to the last: {backfill.meet_span:.1f}s (the limiter's "
-            f"minimum for {backfill.per_api('meet')} requests: "
-            f"{backfill.limiter_minimum(report.per_minute):.0f}s); the other "
-            f"{run.wall_seconds - backfill.meet_span:.1f}s: process start-up, the calendar "
-            f"events, meet_meetings, then building and writing {report.days} partitions",
+            f"from each API's first request to its last: {spans} (the limiter's minimum for "
+            f"the {backfill.per_api(busiest)} {busiest.title()} requests: "
+            f"{backfill.limiter_minimum():.0f}s); the other "
+            f"{run.wall_seconds - backfill.spans[busiest]:.1f}s: process start-up (Dagster "
+            f"records each of the {report.days} partitions' planned materializations), the "
+            "calendar events, meet_meetings, then building and writing every partition",
         ),
-        ("Quota 429s", f"{backfill.rejected} (backfill), limiter on"),
+        ("Quota 429s", f"{backfill.rejected} (backfill), limiters on"),
         (
             "Peak RSS, pipeline process tree",
             f"{run.peak_rss_bytes / 1e6:.0f} MB (CLI process {run.main_rss_bytes / 1e6:.0f} MB)",
         ),
         (
             "**Daily import (yesterday)**",
-            f"{on.requests} requests; limiter on **{on.run.wall_seconds:.1f}s**, off "
+            f"{on.requests} requests; limiters on **{on.run.wall_seconds:.1f}s**, off "
             f"**{off.run.wall_seconds:.1f}s** (fastest of {len(report.daily_on)} each: on "
             + ", ".join(f"{r.run.wall_seconds:.1f}s" for r in report.daily_on)
             + "; off "
@@ -390,7 +443,8 @@ def markdown(report: QuotaReport) -> str:
     """The real-quota section: its table, the per-method table with each row's reason, and
     how it is measured."""
     backfill, floor = report.backfill, report.floor
-    windows = math.ceil(backfill.per_api("meet") / report.per_minute)
+    busiest = backfill.busiest()
+    windows = math.ceil(backfill.per_api(busiest) / QUOTAS[busiest])
     table = "\n".join(f"| {k} | {v} |" for k, v in rows(report))
     methods = "\n".join(
         f"| {method} | {backfill.counts.get(method, 0)} | {floor.by_method.get(method, 0)} | "
@@ -402,7 +456,7 @@ def markdown(report: QuotaReport) -> str:
         methods += "\n" + "\n".join(
             f"| {m} | {backfill.counts[m]} | 0 | not needed | (unexpected) |" for m in others
         )
-    return f"""## Real quota: a year's backfill against Google's per-user quota
+    return f"""## Real quota: a year's backfill against Google's per-user quotas
 
 | measurement | value |
 | --- | --- |
@@ -427,23 +481,26 @@ its space, not its meeting code, and the code-to-space mapping is one more reque
 (`spaces.get`), so it cannot beat one search per code.
 
 **How it is measured.** `cli.local_stack.start_local_stack(days={report.days},
-meetings_per_day={MEETINGS_PER_DAY}, quota_per_minute={report.per_minute})`: the same emulator
-and latency as above, enforcing a quota of {report.per_minute} requests per minute per user to
-each API over a sliding 60-second window (Calendar's usage-limits guide: "Quotas are calculated
-per minute using a sliding window"; a request over it gets Google's 429 body and does not
-count). {report.per_minute} is Google's own per-user quota, unscaled: the backfill spans
-{windows} quota windows. (Scaled to 6,000 per minute it would fit in one, the limiter would
-hold nothing back, and the section would only measure latency.) meetsync runs with
-`MEETSYNC_CALENDAR_QPM` = `MEETSYNC_MEET_QPM` = {report.per_minute}. One `dagster asset
-materialize` run imports {report.days} days, wall time from spawn to exit. The **quota floor**
-is the busier API's requests ÷ the quota's rate, the time a steady stream at the quota needs.
-The **request floor** is what no implementation can avoid: calendar pages (events ÷ 2,500), one
-records search per live meeting code (a code with a meeting that ended at most 30 days before
-the run's now), one transcripts listing per conference record matched to a meeting, one
-participants listing per record with a usable transcript, and every 100-entry page of every
-usable transcript (counts from the emulator's ground truth). "Asked twice" counts requests
+meetings_per_day={MEETINGS_PER_DAY}, quota=...)`: the same emulator and latency as above,
+enforcing Google's own per-user quotas, unscaled ({
+        ", ".join(f"{api.title()} {QUOTAS[api]:,}" for api in APIS)
+    } requests per minute) over a sliding 60-second window (Calendar's usage-limits
+guide: "Quotas are calculated per minute using a sliding window"); a request over it gets
+Google's 429 body and does not count. The backfill's {backfill.per_api(busiest)}
+{busiest.title()} requests span {windows} quota windows (scaled to 6,000 per minute they would
+fit in one, the limiter would hold nothing back, and the section would only measure latency).
+meetsync runs with `MEETSYNC_CALENDAR_QPM`, `MEETSYNC_MEET_QPM` and `MEETSYNC_DRIVE_QPM` at the
+same figures. One `dagster asset materialize` run imports {report.days} days, wall time from
+spawn to exit. The **quota floor** is the requests to the API whose quota they need longest ÷
+that quota's rate: the time a steady stream at the quota needs. The **request floor** is what
+no implementation can avoid: calendar pages (events ÷ 2,500); for the meetings Meet still keeps
+(ended at most 30 days before the run's now), one records search per meeting code, one
+transcripts listing per conference record matched to a meeting, one participants listing per
+record with a usable transcript and every 100-entry page of every usable transcript; for older
+meetings, one export per transcript Doc Meet wrote and one `files.get` per attachment the event
+leaves undescribed (counts from the emulator's ground truth). "Asked twice" counts requests
 identical in method, path and query (page token included) to an earlier one of the run. The
-**daily import** is yesterday's partition, {len(report.daily_on)} times with the limiter on and
-{len(report.daily_off)} times off, alternating; each run starts with a fresh quota window (as
-after a minute's pause), and the fastest of each is compared.
+**daily import** is yesterday's partition, {len(report.daily_on)} times with the limiters on
+and {len(report.daily_off)} times off, alternating; each run starts with fresh quota windows
+(as after a minute's pause), and the fastest of each is compared.
 """

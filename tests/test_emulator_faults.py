@@ -51,7 +51,7 @@ MEET_QUOTA_429 = {
         "code": 429,
         "message": "Quota exceeded for quota metric 'Read requests' and limit 'Read requests per "
         "minute per user' of service 'meet.googleapis.com' for consumer "
-        "'project_number:424242424242'.",
+        "'project_number:731846204752'.",
         "status": "RESOURCE_EXHAUSTED",
         "details": [
             {
@@ -60,7 +60,7 @@ MEET_QUOTA_429 = {
                 "domain": "googleapis.com",
                 "metadata": {
                     "service": "meet.googleapis.com",
-                    "consumer": "projects/424242424242",
+                    "consumer": "projects/731846204752",
                     "quota_metric": "meet.googleapis.com/read_requests",
                     "quota_limit": "ReadRequestsPerMinutePerUser",
                     "quota_location": "global",

@@ -58,8 +58,16 @@ class RequestRecorder:
         return [
             dict(query)["filter"][0].split('"')[1]
             for method, _, query in self.requests
-            if method == RECORDS_LIST
+            if method == RECORDS_LIST and "filter" in dict(query)
         ]
+
+    def unfiltered_listings(self) -> int:
+        """conferenceRecords.list without a filter: the run's check that Meet is enabled."""
+        return sum(
+            1
+            for method, _, query in self.requests
+            if method == RECORDS_LIST and "filter" not in dict(query)
+        )
 
 
 # ----- Meet keeps a conference for 30 days: no request for an older meeting
@@ -148,15 +156,16 @@ def test_a_backfill_asks_nothing_twice_and_nothing_meet_no_longer_keeps(connecte
     assert materialize_range(first, YESTERDAY).success
     assert recorder.asked_twice() == []
     with duckdb.connect(str(env.duckdb_path), read_only=True) as conn:
-        live_codes, expired = conn.execute(
-            "SELECT count(DISTINCT m.conference_id) FILTER (WHERE m.end_time + INTERVAL 30 DAY"
-            "   >= t.checked_at),"
-            " count(*) FILTER (WHERE t.transcript_status = 'expired')"
-            " FROM meet_meetings m JOIN transcripts t USING (event_id, partition_date)"
+        live_codes, past_retention = conn.execute(
+            "SELECT count(DISTINCT m.conference_id) FILTER (WHERE NOT past),"
+            " count(*) FILTER (WHERE past)"
+            " FROM (SELECT m.conference_id, m.end_time + INTERVAL 30 DAY < t.checked_at AS past"
+            "       FROM meet_meetings m JOIN transcripts t USING (event_id, partition_date)) m"
         ).fetchone()
     searched = recorder.searched_codes()
-    assert expired > 10  # the first ten days of the range are past Meet's retention
+    assert past_retention > 10  # the first ten days of the range are past Meet's retention
     assert len(searched) == len(set(searched)) == live_codes  # one search per live code
+    assert recorder.unfiltered_listings() == 1  # and the one check that Meet is enabled
 
 
 # ----- the per-minute quota: used in full, never exceeded

@@ -195,12 +195,12 @@ def test_usage_counts_requests_retries_and_quota_waits(connected):
 def test_drive_has_its_own_limiter_and_retries_its_quota_errors(connected):
     """MEETSYNC_DRIVE_QPM paces Drive alone; Drive's 403 userRateLimitExceeded and 429 are
     retried, a file's own 403/404 is not."""
-    settings = Settings.from_env({"MEETSYNC_DRIVE_QPM": "30"})
+    settings = Settings.from_env({"MEETSYNC_DRIVE_QPM": "5"})  # fewer than the calls below
     assert (
         settings.drive_requests_per_minute,
         Settings.from_env({}).drive_requests_per_minute,
     ) == (
-        30.0,
+        5.0,
         1200.0,
     )
     workspace = connected.emulator.workspace
@@ -224,7 +224,7 @@ def test_drive_has_its_own_limiter_and_retries_its_quota_errors(connected):
         assert client.export_doc_text(doc["id"]) == doc["_text"].removeprefix("\ufeff")
     usage = client.usage()
     assert usage.retries > 0 and usage.rate_limit_waits > 0
-    assert client.limiters["meet"].per_minute == 600 and client.limiters["drive"].per_minute == 30
+    assert client.limiters["meet"].per_minute == 600 and client.limiters["drive"].per_minute == 5
     connected.emulator.faults.error_rate = 0.0
     doc["_access"] = "deleted"
     with pytest.raises(HttpError) as gone:
