@@ -164,11 +164,12 @@ def assemble_from_docs(docs: MeetingDocs) -> MeetingTranscript:
 
 
 def _doc_entries(doc_id: str, paragraphs) -> list[EntryRow]:
+    transcript_name = f"docs/{doc_id}"  # one string for all the Doc's entries
     return [
         EntryRow(
-            entry_name=f"docs/{doc_id}/paragraphs/{index}",
+            entry_name=f"{transcript_name}/paragraphs/{index}",
             record_name=None,
-            transcript_name=f"docs/{doc_id}",
+            transcript_name=transcript_name,
             participant_name=None,
             speaker=p.speaker,
             text=p.text,

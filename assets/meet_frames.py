@@ -8,8 +8,10 @@ from assets.conference_data import ConferenceLookup
 from assets.meet_tables import CONFERENCE_RECORDS, TRANSCRIPT_ENTRIES, TRANSCRIPTS
 from assets.record_matching import Meeting, parse_google_time
 from assets.transcript_assembly import (
+    ENTRY_FIELDS,
     EXPIRED,
     NOT_PERMITTED,
+    EntryRow,
     MeetingTranscript,
     assemble,
     beyond_retention,
@@ -33,27 +35,31 @@ def build_frames(
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """conference_records, transcripts and transcript_entries rows for a slice's meetings;
     a meeting Meet has forgotten takes its result from ``doc_results`` when there is one."""
-    record_rows, transcript_rows, entry_rows = [], [], []
+    record_rows, transcript_rows = [], []
+    entries: dict[str, list] = {name: [] for name in TRANSCRIPT_ENTRIES.column_names}
     for row in meetings_frame.itertuples():
         code, records, result = _meet_result(row, lookups, now)
         if doc_results and row.event_id in doc_results and forgotten(result, row.end_time, now):
             result = doc_results[row.event_id]
         record_rows += [_record_row(row, record) for record in records]
         transcript_rows.append(_transcript_row(row, code, result, len(records), now))
-        entry_rows += [
-            {
-                "event_id": row.event_id,
-                "partition_date": row.partition_date,
-                "entry_index": index,
-                **vars(entry),
-            }
-            for index, entry in enumerate(result.entries)
-        ]
+        _add_entries(entries, row, result.entries)
     return (
         CONFERENCE_RECORDS.frame(record_rows),
         TRANSCRIPTS.frame(transcript_rows),
-        TRANSCRIPT_ENTRIES.frame(entry_rows),
+        TRANSCRIPT_ENTRIES.columns_frame(entries),
     )
+
+
+def _add_entries(columns: dict[str, list], meeting, entries: list[EntryRow]) -> None:
+    """Append a meeting's entries to the transcript_entries columns (a year of history has
+    hundreds of thousands: no dict per row)."""
+    for index, entry in enumerate(entries):
+        columns["event_id"].append(meeting.event_id)
+        columns["partition_date"].append(meeting.partition_date)
+        columns["entry_index"].append(index)
+        for name in ENTRY_FIELDS:
+            columns[name].append(getattr(entry, name))
 
 
 def forgotten(result: MeetingTranscript, meeting_end: datetime, now: datetime) -> bool:

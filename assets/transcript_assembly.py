@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
 
 from assets.conference_data import (
@@ -65,7 +65,7 @@ def speaker_name(participant: dict | None) -> str:
     return UNKNOWN_SPEAKER
 
 
-@dataclass
+@dataclass(slots=True)  # a year of history holds hundreds of thousands
 class EntryRow:
     entry_name: str
     record_name: str
@@ -77,6 +77,9 @@ class EntryRow:
     start_time: datetime | None
     end_time: datetime | None
     offset_seconds: int | None = None  # Doc entries: the timestamp line above the paragraph
+
+
+ENTRY_FIELDS = tuple(f.name for f in fields(EntryRow))
 
 
 @dataclass

@@ -62,7 +62,16 @@ class Table:
         """Rows (dicts by column name) as a frame of this table, timestamps in UTC."""
         if not rows:
             return self.empty_frame()
-        frame = pd.DataFrame(rows, columns=self.column_names)
+        return self._typed(pd.DataFrame(rows, columns=self.column_names))
+
+    def columns_frame(self, columns: dict[str, list]) -> pd.DataFrame:
+        """Columns (lists of values by column name) as a frame of this table: for many rows,
+        without a dict per row."""
+        if not any(columns.values()):
+            return self.empty_frame()
+        return self._typed(pd.DataFrame(columns, columns=self.column_names))
+
+    def _typed(self, frame: pd.DataFrame) -> pd.DataFrame:
         for column in self.columns:
             if column.type == "TIMESTAMPTZ":
                 frame[column.name] = pd.to_datetime(frame[column.name], utc=True)

@@ -230,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--skip-quota",
         action="store_true",
-        help="skip the real-quota section (a 365-day backfill at Google's quota, about 7 minutes)",
+        help="skip the real-quota section (a 365-day backfill at Google's quotas, about 8 minutes)",
     )
     args = parser.parse_args(argv)
     args.baseline_days = min(max(args.baseline_days, SUBSET_DAYS), DAYS)

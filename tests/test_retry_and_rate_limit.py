@@ -230,3 +230,16 @@ def test_drive_has_its_own_limiter_and_retries_its_quota_errors(connected):
     with pytest.raises(HttpError) as gone:
         client.export_doc_text(doc["id"])
     assert gone.value.resp.status == 404
+
+
+def test_collections_are_built_once_per_thread():
+    """files(), conferenceRecords()... are reused: google-api-python-client builds a new
+    collection, every method's documentation included, on each call otherwise."""
+    client = GoogleApiClient(Credentials("token"), Settings.from_env({}).endpoints)
+    meet = client._service("meet")
+    assert meet.conferenceRecords() is meet.conferenceRecords()
+    records = meet.conferenceRecords()
+    assert records.transcripts().entries() is records.transcripts().entries()
+    request = records.list(pageSize=1)
+    assert request.methodId == "meet.conferenceRecords.list" and "pageSize=1" in request.uri
+    assert client._service("drive").files().export is not None
