@@ -1,7 +1,7 @@
 """Asking Drive for the transcript Docs of the meetings Meet no longer keeps, on the
 resource's worker threads.
 
-Only meetings whose Meet result is ``expired`` are asked about, and only when the connection
+Only meetings Meet no longer keeps are asked about, and only when the connection
 was granted Drive's ``drive.meet.readonly``: one ``files.export`` per transcript Doc (one per
 meeting, unless transcription was restarted), a ``files.get`` only for an attachment whose
 title or type the event leaves out. What Drive's answers mean is decided here: 403 is a Doc
@@ -10,7 +10,7 @@ not shared with the account, 404 a deleted one, anything else that keeps failing
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -77,33 +77,67 @@ class DocResults:
     requests: dict[str, int] = field(default_factory=dict)
 
 
-def fetch_doc_transcripts(
-    google: GoogleWorkspaceResource, meetings: list[DocMeeting]
-) -> DocResults:
-    """Each meeting's transcript from its Docs; ``expired`` with the reason when the Drive
-    permission is missing or no Doc is readable."""
-    if not meetings:
-        return DocResults()
-    if DRIVE_MEET_SCOPE not in google.granted_scopes:
-        return DocResults(
-            {
-                m.event_id: MeetingTranscript(
+class DocFetches:
+    """Exports and assembly of the Docs of meetings Meet no longer keeps, on the resource's
+    worker threads, for the meetings ``submit``ted so far, in that order.
+
+    Each meeting's result is taken once (``take``), so a long backfill holds only the
+    results not written yet. Without the Drive permission no request is made and every
+    meeting is ``expired`` with the reason. Use it as a context manager: leaving it cancels
+    the exports not started yet.
+    """
+
+    def __init__(self, google: GoogleWorkspaceResource) -> None:
+        self._google = google
+        self._permitted = DRIVE_MEET_SCOPE in google.granted_scopes
+        self._ready: dict[str, tuple[MeetingTranscript, int]] = {}
+        self._futures: dict[str, Future[tuple[MeetingTranscript, int]]] = {}
+        self._pool: ThreadPoolExecutor | None = None
+
+    def __enter__(self) -> DocFetches:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def submit(self, meetings: list[DocMeeting]) -> None:
+        """Start on these meetings' Docs, after those submitted before."""
+        if not self._permitted:
+            for m in meetings:
+                expired = MeetingTranscript(
                     EXPIRED, detail=NO_DRIVE_PERMISSION, doc_ids=doc_ids_of(m)
                 )
-                for m in meetings
-            }
-        )
-    pool = ThreadPoolExecutor(max_workers=google.max_workers, thread_name_prefix="drive")
-    try:
-        futures = {m.event_id: pool.submit(meeting_docs, google, m) for m in meetings}
+                self._ready[m.event_id] = (expired, 0)
+            return
+        if meetings and self._pool is None:
+            self._pool = ThreadPoolExecutor(
+                max_workers=self._google.max_workers, thread_name_prefix="drive"
+            )
+        for m in meetings:
+            self._futures[m.event_id] = self._pool.submit(doc_transcript, self._google, m)
+
+    def pending(self, event_ids: list[str]) -> list[Future]:
+        """The exports of these meetings still to be taken."""
+        return [self._futures[e] for e in event_ids if e in self._futures]
+
+    def take(self, event_ids: list[str]) -> DocResults:
+        """These meetings' transcripts from their Docs (waiting for them), handed over once."""
         results = DocResults()
-        for event_id, future in futures.items():
-            docs = future.result()
-            results.transcripts[event_id] = assemble_from_docs(docs)
-            results.requests[event_id] = docs.requests
+        for event_id in event_ids:
+            future = self._futures.pop(event_id, None)
+            found = future.result() if future else self._ready.pop(event_id, None)
+            if found is not None:
+                results.transcripts[event_id], results.requests[event_id] = found
         return results
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def doc_transcript(
+    google: GoogleWorkspaceResource, meeting: DocMeeting
+) -> tuple[MeetingTranscript, int]:
+    """A meeting's transcript from its Docs, and the Drive requests it took."""
+    docs = meeting_docs(google, meeting)
+    return assemble_from_docs(docs), docs.requests
 
 
 def meeting_docs(google: GoogleWorkspaceResource, meeting: DocMeeting) -> MeetingDocs:

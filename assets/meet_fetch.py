@@ -12,6 +12,7 @@ meeting, is decided here.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from datetime import datetime
@@ -55,6 +56,7 @@ def fetch_conferences(
     meetings: list[Meeting],
     now: datetime,
     on_progress: ProgressCallback | None = None,
+    stop: threading.Event | None = None,
 ) -> dict[str, ConferenceLookup]:
     """Records of each meeting code, matched to its meetings, and the transcripts of every
     matched record, on ``google.max_workers`` threads.
@@ -67,7 +69,7 @@ def fetch_conferences(
     made and every lookup is not_permitted. ``on_progress`` hears (meetings done, meetings
     asked about) whenever a fetch finishes and at least every ``PROGRESS_POLL_SECONDS`` while
     none does; a meeting is done once its code's records and every record matched to it are
-    fetched.
+    fetched. Once ``stop`` is set, no fetch starts and the lookups come back as they are.
     """
     meetings = meetings_to_ask(meetings, now)
     lookups = {
@@ -84,7 +86,7 @@ def fetch_conferences(
         fetches = _Fetches(google, pool)
         for lookup in lookups.values():
             fetches.search(lookup)
-        while fetches.running:
+        while fetches.running and not (stop and stop.is_set()):
             finished, _ = wait(fetches.running, PROGRESS_POLL_SECONDS, return_when=FIRST_COMPLETED)
             for future in finished:
                 fetches.take(future, meetings, now)

@@ -4,58 +4,64 @@ One step writes three tables so that every meeting's fetches run as one pipeline
 worker pool: conference records by meeting code, then transcripts, participants and entries.
 """
 
-from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
 
 import dagster as dg
 import duckdb
 import pandas as pd
 from dagster_duckdb import DuckDBResource
 
-from assets.doc_fetch import doc_meetings, fetch_doc_transcripts
 from assets.fetch_progress import FetchProgress
 from assets.meet_checks import CHECKS, coverage_checks
-from assets.meet_fetch import ProgressCallback, fetch_conferences, meetings_past_retention
-from assets.meet_frames import build_frames, meetings_of
 from assets.meet_meetings import MEET_MEETINGS, meet_meetings
 from assets.meet_tables import CONFERENCE_RECORDS, TRANSCRIPT_ENTRIES, TRANSCRIPTS
+from assets.meet_windows import FetchedWindow, fetch_meet_windows
 from assets.partition_metadata import (
     days_label,
     meet_numbers_by_day,
     partition_days,
     record_day_metadata,
-    requests_by_meeting,
     row_counts_by_day,
 )
 from assets.partitions import daily_partitions
 from assets.warehouse import Table, query_slice, replace_slices
+from assets.write_windows import MEETINGS_PER_WRITE
 from resources.google_api import RequestUsage
 from resources.google_workspace import GoogleWorkspaceResource
 
 MEET_TABLES = (CONFERENCE_RECORDS, TRANSCRIPTS, TRANSCRIPT_ENTRIES)
 
 
-@dataclass(frozen=True)
-class FetchedMeet:
-    """A slice's conference_records, transcripts and transcript_entries rows, and the Google
-    requests made for each meeting (event_id -> requests)."""
+@dataclass
+class WrittenSlice:
+    """What the windows of a slice wrote: each day's numbers per table, and the columns the
+    step's checks read (not the transcripts themselves, which are written and forgotten)."""
 
-    frames: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]
-    requests: dict[str, float]
+    days: list[date]
+    day_numbers: dict[str, dict[date, dict]] = field(default_factory=dict)
+    check_records: list[pd.DataFrame] = field(default_factory=list)
+    check_transcripts: list[pd.DataFrame] = field(default_factory=list)
 
-    @property
-    def records(self) -> pd.DataFrame:
-        return self.frames[0]
+    def add(self, window: FetchedWindow) -> None:
+        days = [d for d in self.days if window.first_day <= d < window.end_day]
+        meet = meet_numbers_by_day(days, window.transcripts, window.entries, window.requests)
+        for table, frame in zip(MEET_TABLES, window.frames, strict=True):
+            rows = row_counts_by_day(days, frame)
+            numbers = self.day_numbers.setdefault(table.name, {})
+            numbers.update({day: {**meet[day], **rows[day]} for day in days})
+        self.check_records.append(window.records[["record_name"]])
+        self.check_transcripts.append(
+            window.transcripts[["event_id", "partition_date", "transcript_status"]]
+        )
 
-    @property
-    def transcripts(self) -> pd.DataFrame:
-        return self.frames[1]
+    def checks(self) -> list[dg.AssetCheckResult]:
+        return coverage_checks(_stacked(self.check_records), _stacked(self.check_transcripts))
 
-    @property
-    def entries(self) -> pd.DataFrame:
-        return self.frames[2]
+
+def _stacked(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
 def _spec(table: Table, description: str) -> dg.AssetSpec:
@@ -105,10 +111,10 @@ def meet_transcripts(
     duckdb: DuckDBResource,
 ) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
     """Conference records, transcripts and transcript entries of the slice's Meet meetings,
-    fetched concurrently and written in one transaction."""
+    fetched concurrently; history is written window by window (``write_windows``), each
+    window in one transaction over the three tables."""
     window = context.partition_time_window
     first_day, end_day = window.start.date(), window.end.date()
-    days = partition_days(context.partition_keys)
     label = days_label(first_day, end_day)
     with duckdb.get_connection() as conn:
         MEET_MEETINGS.ensure(conn)  # a file from before a column was added
@@ -117,36 +123,37 @@ def meet_transcripts(
     context.log.info("Meet fetch %s: %d meetings in the slice", label, len(meetings))
     progress = FetchProgress(label)
     started = google.usage()
-    fetched = fetch_meet(
+    written = WrittenSlice(partition_days(context.partition_keys))
+    for fetched in fetch_meet_windows(
         google,
         meetings,
+        first_day,
+        end_day,
         datetime.now(UTC),
-        progress_logger(context, google, progress, started),
-        stored,
-    )
+        stored_docs=stored,
+        on_progress=progress.update,
+        on_wait=progress_logger(context, google, progress, started),
+        meetings_per_write=MEETINGS_PER_WRITE,
+    ):
+        with duckdb.get_connection() as conn:
+            rows = write_meet_slices(conn, fetched.first_day, fetched.end_day, fetched.frames)
+        written.add(fetched)
+        if (fetched.first_day, fetched.end_day) != (first_day, end_day):
+            context.log.info(
+                "Wrote %s: %d meetings, %d transcript entries",
+                days_label(fetched.first_day, fetched.end_day),
+                rows[TRANSCRIPTS.name],
+                rows[TRANSCRIPT_ENTRIES.name],
+            )
     spent = google.usage().since(started)
     context.log.info(progress.summary(spent.requests, spent.retries, spent.rate_limit_waits))
-    with duckdb.get_connection() as conn:
-        write_meet_slices(conn, first_day, end_day, fetched.frames)
-    record_meet_day_metadata(context, days, fetched)
     for table in MEET_TABLES:
+        record_day_metadata(context, table.name, written.day_numbers[table.name])
         yield dg.MaterializeResult(
             asset_key=table.name,
             metadata={"fetched_range": label, "range_google_requests": spent.requests},
         )
-    yield from coverage_checks(fetched.records, fetched.transcripts)
-
-
-def record_meet_day_metadata(
-    context: dg.AssetExecutionContext, days: list[date], fetched: FetchedMeet
-) -> None:
-    """Each day's Meet numbers, with each table's own row count, on that day's partition."""
-    day_numbers = meet_numbers_by_day(days, fetched.transcripts, fetched.entries, fetched.requests)
-    for table, frame in zip(MEET_TABLES, fetched.frames, strict=True):
-        rows = row_counts_by_day(days, frame)
-        record_day_metadata(
-            context, table.name, {day: {**day_numbers[day], **rows[day]} for day in days}
-        )
+    yield from written.checks()
 
 
 def progress_logger(
@@ -154,11 +161,11 @@ def progress_logger(
     google: GoogleWorkspaceResource,
     progress: FetchProgress,
     started: RequestUsage,
-) -> ProgressCallback:
-    """What the fetch calls as meetings get done: a run log line whenever one is due."""
+) -> Callable[[], None]:
+    """What the step calls while it waits for Google: a run log line whenever one is due
+    (``progress`` hears from the Meet fetch how many meetings are done)."""
 
-    def report(done: int, total: int) -> None:
-        progress.update(done, total)
+    def report() -> None:
         if progress.due():
             spent = google.usage().since(started)
             context.log.info(progress.line(spent.requests, spent.retries, spent.rate_limit_waits))
@@ -166,38 +173,35 @@ def progress_logger(
     return report
 
 
-def fetch_meet(
-    google: GoogleWorkspaceResource,
-    meetings: pd.DataFrame,
-    now: datetime,
-    on_progress: ProgressCallback | None = None,
-    stored_docs: dict[str, list[str]] | None = None,
-) -> FetchedMeet:
-    """Ask Meet about a slice's meetings, and Drive for the Docs of those Meet no longer keeps
-    (``stored_docs``: the docsDestination Docs an earlier import stored): the rows that
-    result, and what each meeting cost. Which meetings Meet no longer keeps is known before
-    Meet is asked, so Drive reads their Docs meanwhile: each API has its own quota."""
-    past = doc_meetings(meetings, meetings_past_retention(meetings, now), stored_docs or {})
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="docs") as beside:
-        docs_soon = beside.submit(fetch_doc_transcripts, google, past)
-        lookups = fetch_conferences(google, meetings_of(meetings), now, on_progress)
-        docs = docs_soon.result()
-    requests = requests_by_meeting(lookups)
-    for event_id, spent in docs.requests.items():
-        requests[event_id] = requests.get(event_id, 0.0) + spent
-    return FetchedMeet(build_frames(meetings, lookups, now, docs.transcripts), requests)
-
-
 def fetch_meet_frames(
     google: GoogleWorkspaceResource,
     meetings: pd.DataFrame,
     now: datetime,
     stored_docs: dict[str, list[str]] | None = None,
+    meetings_per_write: int = MEETINGS_PER_WRITE,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Ask Meet about a slice's meetings, and Drive for the Docs of those Meet no longer
-    keeps; the conference_records, transcripts and transcript_entries rows that result.
-    ``stored_docs``: the transcript Docs (docsDestination) an earlier import stored."""
-    return fetch_meet(google, meetings, now, stored_docs=stored_docs).frames
+    """Ask Meet about the meetings of a slice, and Drive for the Docs of those Meet no
+    longer keeps; the conference_records, transcripts and transcript_entries rows of every
+    window, together. ``stored_docs``: the transcript Docs (docsDestination) an earlier
+    import stored."""
+    days = pd.to_datetime(meetings["partition_date"]).dt.date
+    if not len(days):
+        return tuple(table.empty_frame() for table in MEET_TABLES)  # type: ignore[return-value]
+    first_day, end_day = min(days), max(days) + timedelta(days=1)
+    windows = list(
+        fetch_meet_windows(
+            google,
+            meetings,
+            first_day,
+            end_day,
+            now,
+            stored_docs=stored_docs,
+            meetings_per_write=meetings_per_write,
+        )
+    )
+    return tuple(  # type: ignore[return-value]
+        pd.concat([w.frames[i] for w in windows], ignore_index=True) for i in range(3)
+    )
 
 
 def stored_doc_ids(

@@ -102,6 +102,7 @@ def test_pure_logic_imports_no_resource():
         "assets.fetch_progress",
         "assets.transcript_doc",
         "assets.doc_transcripts",
+        "assets.write_windows",
     )
     for name in pure:
         imports = imported_modules(found[name], set(found))

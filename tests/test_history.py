@@ -10,6 +10,7 @@ import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
 
+import dagster as dg
 import duckdb
 import pytest
 
@@ -273,3 +274,97 @@ def test_without_meet_access_history_still_comes_from_docs(connected_factory, co
         [YESTERDAY - timedelta(days=25)],
     )
     assert recent == [("not_permitted",)]
+
+
+def day_rows(env, first, end) -> dict:
+    """Per partition day: the day's rows of the three Meet tables (run times left out)."""
+    found: dict = {}
+    for table, columns in (
+        ("conference_records", "*"),
+        ("transcripts", "* EXCLUDE (checked_at)"),
+        ("transcript_entries", "*"),
+    ):
+        for row in rows(
+            env,
+            f"SELECT partition_date, {columns} FROM {table} "
+            "WHERE partition_date >= ? AND partition_date < ? ORDER BY ALL",
+            [first, end],
+        ):
+            found.setdefault(row[0], {}).setdefault(table, []).append(row[1:])
+    return found
+
+
+def revise_every_transcript(ws: Workspace) -> None:
+    """New words in every Meet entry and every Doc Meet wrote: a re-import changes each day."""
+    for entries in ws.entries.values():
+        for entry in entries:
+            entry["text"] = entry.get("text", "") + " (revised)"
+    for file in ws.drive_files.values():
+        if file.get("_meet_written") and "_text" in file:
+            file["_text"] = file["_text"].replace(": ", ": (revised) ")
+
+
+def test_history_written_window_by_window_equals_one_write(connected_factory, monkeypatch):
+    """A long backfill writes its history a few meetings at a time (bounded memory): the
+    tables come out exactly as when the whole history is one window."""
+    import assets.meet_transcripts as meet_step
+
+    env, _ = connected_factory(days=75, meetings_per_day=3, long_transcript_entries=60)
+    first = YESTERDAY - timedelta(days=74)
+    assert materialize_range(first, YESTERDAY).success
+    one_window = day_rows(env, first, YESTERDAY + timedelta(days=1))
+
+    monkeypatch.setattr(meet_step, "MEETINGS_PER_WRITE", 7)
+    instance = dg.DagsterInstance.ephemeral()
+    assert materialize_range(first, YESTERDAY, instance=instance).success
+    assert day_rows(env, first, YESTERDAY + timedelta(days=1)) == one_window
+    wrote = [
+        e.message for e in instance.all_logs(instance.get_runs()[0].run_id) if "Wrote " in e.message
+    ]
+    assert len(wrote) >= 8, wrote  # 45 days of history at 7 meetings or more a window
+
+
+def test_a_run_that_fails_midway_keeps_the_windows_it_wrote_and_every_day_whole(
+    connected_factory, monkeypatch, consent_browser
+):
+    """Google refuses the refresh token in the middle of a long backfill: the windows written
+    before stay new, the rest stay as they were, and no day mixes old and new rows in any
+    of the three Meet tables."""
+    import assets.meet_transcripts as meet_step
+    from resources.connection import connect
+    from resources.settings import Settings
+
+    env, ws = connected_factory(days=75, meetings_per_day=3, long_transcript_entries=60)
+    first, end = YESTERDAY - timedelta(days=74), YESTERDAY + timedelta(days=1)
+    monkeypatch.setattr(meet_step, "MEETINGS_PER_WRITE", 7)
+    assert materialize_range(first, YESTERDAY).success
+    old = day_rows(env, first, end)
+
+    revise_every_transcript(ws)
+    served, exports = env.emulator.handle, []
+
+    def handle(method, target, headers, body):
+        if ":export" in target or "/export" in target:
+            exports.append(target)
+            if len(exports) == 40:  # about half of the history's Docs
+                env.emulator.revoke_refresh_tokens()
+                env.emulator.expire_access_tokens()
+        return served(method, target, headers, body)
+
+    monkeypatch.setattr(env.emulator, "handle", handle)
+    failed = materialize_range(first, YESTERDAY, raise_on_error=False)
+    assert not failed.success
+    midway = day_rows(env, first, end)
+
+    monkeypatch.setattr(env.emulator, "handle", served)
+    connect(Settings.from_env(), open_browser=True, browser=consent_browser, timeout_seconds=30)
+    assert materialize_range(first, YESTERDAY).success
+    new = day_rows(env, first, end)
+
+    changed = [d for d in new if new[d] != old.get(d)]
+    assert len(changed) > 30
+    kept = [d for d in changed if midway.get(d) == new[d]]
+    untouched = [d for d in changed if midway.get(d) == old.get(d)]
+    assert sorted(kept + untouched) == sorted(changed), "a day mixes old and new rows"
+    assert kept and untouched
+    assert max(kept) < min(untouched)  # history is written in date order
