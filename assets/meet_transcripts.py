@@ -186,7 +186,11 @@ def fetch_meet_frames(
     import stored."""
     days = pd.to_datetime(meetings["partition_date"]).dt.date
     if not len(days):
-        return tuple(table.empty_frame() for table in MEET_TABLES)  # type: ignore[return-value]
+        return (
+            CONFERENCE_RECORDS.empty_frame(),
+            TRANSCRIPTS.empty_frame(),
+            TRANSCRIPT_ENTRIES.empty_frame(),
+        )
     first_day, end_day = min(days), max(days) + timedelta(days=1)
     windows = list(
         fetch_meet_windows(
@@ -199,9 +203,10 @@ def fetch_meet_frames(
             meetings_per_write=meetings_per_write,
         )
     )
-    return tuple(  # type: ignore[return-value]
+    records, transcripts, entries = (
         pd.concat([w.frames[i] for w in windows], ignore_index=True) for i in range(3)
     )
+    return records, transcripts, entries
 
 
 def stored_doc_ids(
