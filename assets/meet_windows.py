@@ -73,25 +73,28 @@ def fetch_meet_windows(
     ``on_progress`` hears how far Meet is (from Meet's own thread); ``on_wait`` is called on
     this thread at least every second while a window is awaited. A setup error in either API
     stops the windows at once."""
-    days = pd.to_datetime(meetings["partition_date"]).dt.date
-    is_past = meetings["event_id"].isin(set(meetings_past_retention(meetings, now)))
-    recent_from = min(days[~is_past], default=None)
-    windows = [
-        _Window(first, end, meetings[(days >= first) & (days < end)], is_past)
-        for first, end in write_windows(first_day, end_day, days, recent_from, meetings_per_write)
-    ]
-    stored = stored_docs or {}
-    recent = windows.pop() if recent_from is not None else None
     stop = threading.Event()
     beside = ThreadPoolExecutor(max_workers=1, thread_name_prefix="meet-lookups")
     try:
+        # Meet first: its quota bounds the run, so its requests should start before anything.
+        meet_soon = beside.submit(
+            fetch_conferences, google, meetings_of(meetings), now, on_progress, stop
+        )
+        days = pd.to_datetime(meetings["partition_date"]).dt.date
+        is_past = meetings["event_id"].isin(set(meetings_past_retention(meetings, now)))
+        recent_from = min(days[~is_past], default=None)
+        windows = [
+            _Window(first, end, meetings[(days >= first) & (days < end)], is_past)
+            for first, end in write_windows(
+                first_day, end_day, days, recent_from, meetings_per_write
+            )
+        ]
+        recent = windows.pop() if recent_from is not None else None
+        stored = stored_docs or {}
         with DocFetches(google) as docs:
             ahead = iter([*windows, *([recent] if recent else [])])
             for window in islice(ahead, 1 + DOC_WINDOWS_AHEAD):
                 docs.submit(window.doc_meetings(stored))
-            meet_soon = beside.submit(
-                fetch_conferences, google, meetings_of(meetings), now, on_progress, stop
-            )
             for window in windows:
                 _wait(docs.pending(window.doc_ids), meet_soon, on_wait)
                 for later in islice(ahead, 1):
