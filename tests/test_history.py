@@ -23,6 +23,7 @@ from resources.settings import DRIVE_MEET_SCOPE
 from tests.conftest import YESTERDAY
 from tests.pipeline_runs import materialize_range
 from tests.test_bad_input import google_resource
+from tests.test_cli_runs import change_every_utterance
 
 RETENTION = timedelta(days=30)
 NO_DRIVE_NOTE = (
@@ -296,9 +297,7 @@ def day_rows(env, first, end) -> dict:
 
 def revise_every_transcript(ws: Workspace) -> None:
     """New words in every Meet entry and every Doc Meet wrote: a re-import changes each day."""
-    for entries in ws.entries.values():
-        for entry in entries:
-            entry["text"] = entry.get("text", "") + " (revised)"
+    change_every_utterance(ws)
     for file in ws.drive_files.values():
         if file.get("_meet_written") and "_text" in file:
             file["_text"] = file["_text"].replace(": ", ": (revised) ")
