@@ -21,8 +21,7 @@ import google_auth_httplib2
 import httplib2
 from googleapiclient.discovery import build
 
-from resources.settings import GoogleEndpoints
-from resources.token_store import StoredConnection
+from google_client import GoogleEndpoints, StoredConnection
 
 USABLE = {"FILE_GENERATED", "ENDED"}
 EARLY, LATE = timedelta(minutes=30), timedelta(hours=2)  # the pipeline's search window

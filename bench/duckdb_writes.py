@@ -12,9 +12,10 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from assets.meet_transcripts import TRANSCRIPT_ENTRIES
-from assets.warehouse import replace_slice
-from emulator import corpus
+from assets.warehouse.migrations import migrate
+from assets.warehouse.slices import replace_slice
+from assets.warehouse.tables import TRANSCRIPT_ENTRIES
+from emulator.data import corpus
 
 
 @dataclass
@@ -86,7 +87,7 @@ def measure(rows: int = 600_000, days: int = 30) -> WriteResult:
     with tempfile.TemporaryDirectory(prefix="meetsync-bench-duckdb-") as tmp:
         path = Path(tmp) / "writes.duckdb"
         with duckdb.connect(str(path)) as conn:
-            TRANSCRIPT_ENTRIES.ensure(conn)
+            migrate(conn)
             started = time.perf_counter()
             written = replace_slice(conn, TRANSCRIPT_ENTRIES, frame, first_day, end_day)
             first_write = time.perf_counter() - started

@@ -19,17 +19,17 @@ from pathlib import Path
 
 import duckdb
 
-from assets.conference_data import USABLE_TRANSCRIPT_STATES
+from assets.meet.conference_lookup import USABLE_TRANSCRIPT_STATES
 from bench.pipeline_run import CliRun, add_dagster_timings, materialize
 from bench.requests_log import RequestLog
 from emulator import QuotaConfig
-from resources.google_api import (
+from google_client import (
+    ARRIVAL_MARGIN_SECONDS,
     MAX_ENTRIES_PAGE,
     MAX_EVENTS_PAGE,
     MAX_PARTICIPANTS_PAGE,
     MAX_TRANSCRIPTS_PAGE,
 )
-from resources.rate_limit import ARRIVAL_MARGIN_SECONDS
 
 DAYS = 365
 MEETINGS_PER_DAY = 40

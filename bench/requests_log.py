@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlsplit
 
 from emulator import Emulator
-from emulator.routes import match
+from emulator.wire.routes import match
 
 CODE_IN_FILTER = re.compile(r'space\.meeting_code\s*=\s*"([^"]+)"')
 

@@ -46,12 +46,13 @@ from bench.baseline import SequentialBaseline  # noqa: E402
 from bench.history import measure_history  # noqa: E402
 from bench.pipeline_run import CliRun, add_dagster_timings, fsync_milliseconds, materialize  # noqa: E402
 from bench.requests_log import Meeting, RequestLog, attribute  # noqa: E402
+from settings import Settings  # noqa: E402
 
 DAYS = 30
 MEETINGS_PER_DAY = 40
 SEED = 7
 LATENCY = 0.030
-WORKERS = 8  # MEETSYNC_WORKERS default: GoogleWorkspaceResource.max_workers
+WORKERS = Settings().workers  # the MEETSYNC_WORKERS default
 SUBSET_DAYS = 3
 SHORT_TRANSCRIPT = 100
 DUCKDB_ROWS = 600_000

@@ -18,8 +18,8 @@ from pathlib import Path
 import duckdb
 
 from cli.backfill import materialize_command
+from cli.demo_paths import DEMO_DIRECTORY
 from cli.local_stack import PROJECT_ROOT, start_local_stack
-from resources.settings import DEMO_DIRECTORY
 
 DAYS = 45
 

@@ -15,11 +15,10 @@ from pathlib import Path
 
 from emulator import Emulator, FaultConfig, QuotaConfig
 from emulator.browser import register_consent_browser
-from emulator.server import DEFAULT_CLIENTS
-from emulator.workspace import recent_workspace
-from resources.connection import connect
-from resources.settings import Settings
-from resources.token_store import StoredConnection
+from emulator.data.workspace import recent_workspace
+from emulator.wire.server import DEFAULT_CLIENTS
+from google_client import StoredConnection, connect
+from settings import Settings
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 

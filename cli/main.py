@@ -12,9 +12,8 @@ from cli.sql.command import run_sql, wait_seconds
 from cli.sql.history import HISTORY_FILENAME
 from cli.sql.rendering import FORMATS
 from cli.sql.runner import DEFAULT_WAIT_SECONDS
-from resources.connection import connect, connection_status, disconnect, status_of
-from resources.settings import Settings
-from resources.setup_errors import SetupError
+from google_client import SetupError, connect, connection_status, disconnect, status_of
+from settings import Settings
 
 
 def _connect(args: argparse.Namespace, settings: Settings) -> int:

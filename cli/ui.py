@@ -24,8 +24,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from cli.demo_paths import DEMO_DIRECTORY
 from cli.local_stack import PROJECT_ROOT, start_local_stack
-from resources.settings import DEMO_DIRECTORY
 
 WORKDIR = PROJECT_ROOT / DEMO_DIRECTORY
 DEFAULT_EMULATOR_PORT = 8765

@@ -16,7 +16,6 @@
 -- column: failed: Meetings whose Meet requests failed for good
 -- column: not_fetched: Meetings whose transcripts were not imported yet
 -- column: transcript_coverage: with_transcript / meetings, rounded to 3 decimals
-CREATE OR REPLACE VIEW daily_meeting_stats AS
 WITH per_day AS (
     SELECT
         partition_date,

@@ -1,77 +1,40 @@
 -- depends_on: meet_meetings
 -- description: One row per Meet meeting and attendee (never a room): domain, is_internal, response.
--- The internal domain is the connected account's (account_email), or for rows imported before
--- that column existed, the organizer's. Booked rooms are in meet_meetings.rooms; rows imported
--- before rooms were told apart leave out their @resource.calendar.google.com emails.
--- Meetings without attendees have no rows here.
+-- The internal domain is the connected account's (account_email). Booked rooms are in
+-- meet_meetings.rooms. Meetings without attendees have no rows here.
 -- column: attendee_email: One attendee's email, as the calendar event lists it
 -- column: attendee_domain: Lower-cased part of the email after its last '@'; NULL if none
 -- column: is_internal: attendee_domain equals the internal domain; NULL if either is unknown
 -- column: response_status: accepted, declined, tentative or needsAction; NULL for older imports
 -- column: is_optional: Invited as optional; NULL for meetings imported before answers were kept
-CREATE OR REPLACE VIEW meeting_attendees AS
-WITH answered AS (
+WITH attendee AS (
     SELECT
         event_id,
         partition_date,
         start_time,
         title,
         conference_id,
-        coalesce(account_email, organizer_email) AS internal_email,
+        account_email,
         unnest(attendee_responses) AS response
     FROM meet_meetings
-    WHERE attendee_responses IS NOT NULL
-),
-
-imported_without_responses AS (
-    SELECT
-        event_id,
-        partition_date,
-        start_time,
-        title,
-        conference_id,
-        coalesce(account_email, organizer_email) AS internal_email,
-        unnest(attendees) AS attendee_email
-    FROM meet_meetings
-    WHERE attendee_responses IS NULL
-),
-
-attendee AS (
-    SELECT
-        event_id,
-        partition_date,
-        start_time,
-        title,
-        conference_id,
-        internal_email,
-        struct_extract(response, 'email') AS attendee_email,
-        struct_extract(response, 'response_status') AS response_status,
-        struct_extract(response, 'is_optional') AS is_optional
-    FROM answered
-    UNION ALL
-    SELECT
-        event_id,
-        partition_date,
-        start_time,
-        title,
-        conference_id,
-        internal_email,
-        attendee_email,
-        NULL::VARCHAR AS response_status,
-        NULL::BOOLEAN AS is_optional
-    FROM imported_without_responses
-    WHERE NOT ends_with(lower(attendee_email), '@resource.calendar.google.com')
 ),
 
 with_domains AS (
     SELECT
-        *,
-        nullif(lower(trim(regexp_extract(attendee_email, '@([^@]+)$', 1))), '')
+        event_id,
+        partition_date,
+        start_time,
+        title,
+        conference_id,
+        response.email AS attendee_email,
+        response.response_status,
+        response.is_optional,
+        nullif(lower(trim(regexp_extract(response.email, '@([^@]+)$', 1))), '')
             AS attendee_domain,
-        nullif(lower(trim(regexp_extract(internal_email, '@([^@]+)$', 1))), '')
+        nullif(lower(trim(regexp_extract(account_email, '@([^@]+)$', 1))), '')
             AS internal_domain
     FROM attendee
-    WHERE attendee_email IS NOT NULL AND trim(attendee_email) <> ''
+    WHERE response.email IS NOT NULL AND trim(response.email) <> ''
 )
 
 SELECT

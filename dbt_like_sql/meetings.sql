@@ -1,7 +1,6 @@
 -- depends_on: meet_meetings, transcripts
 -- description: One row per Google Meet meeting with its assembled transcript, status and source.
 -- column: transcript_status: transcripts.transcript_status, or 'not_fetched' before Meet was asked
-CREATE OR REPLACE VIEW meetings AS
 SELECT
     m.event_id,
     m.title,

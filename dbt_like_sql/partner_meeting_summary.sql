@@ -12,7 +12,6 @@
 -- column: meetings_with_transcript: Those meetings with transcript_status 'available'
 -- column: transcript_coverage: meetings_with_transcript / meetings, rounded to 3 decimals
 -- column: attendees: Distinct emails of the domain that did not decline (case-insensitive)
-CREATE OR REPLACE VIEW partner_meeting_summary AS
 WITH partner_attendee AS (
     SELECT
         attendee_domain AS partner_domain,

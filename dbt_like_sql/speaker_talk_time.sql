@@ -5,7 +5,6 @@
 -- column: words: Whitespace-separated tokens of those entries' text
 -- column: seconds_spoken: Sum of end_time - start_time of those entries (no times count 0)
 -- column: share_of_meeting_seconds: seconds_spoken over all speakers' in the meeting (0..1, 3 dp)
-CREATE OR REPLACE VIEW speaker_talk_time AS
 WITH per_speaker AS (
     SELECT
         event_id,

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import threading
 
-from emulator.faults import FaultConfig
-from emulator.oauth import LOOPBACK_HOSTS
-from emulator.quota import QuotaConfig
-from emulator.server import DEFAULT_CLIENTS, Emulator
-from emulator.workspace import recent_workspace
+from emulator.apis.oauth import LOOPBACK_HOSTS
+from emulator.data.workspace import recent_workspace
+from emulator.wire.faults import FaultConfig
+from emulator.wire.quota import QuotaConfig
+from emulator.wire.server import DEFAULT_CLIENTS, Emulator
 
 
 def serve(

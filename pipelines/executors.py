@@ -2,7 +2,7 @@
 
 Before the first step of a run, its worker process (the run's own process) records who it is
 in the run's tags, and the runs of this machine whose recorded worker is gone are marked failed
-(``pipelines.sensors.fail_runs_with_dead_workers``). The check never fails the run it runs in.
+(``pipelines.dead_runs.fail_runs_with_dead_workers``). The check never fails the run it runs in.
 """
 
 from __future__ import annotations
@@ -12,8 +12,7 @@ from typing import TYPE_CHECKING
 
 import dagster as dg
 
-from pipelines.sensors import fail_runs_with_dead_workers
-from resources.run_workers import WorkerIdentity, this_worker
+from pipelines.dead_runs import WorkerIdentity, fail_runs_with_dead_workers, this_worker
 
 if TYPE_CHECKING:  # Dagster's executor interface; these types are not exported
     from dagster._core.execution.context.system import PlanOrchestrationContext

@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from assets.partitions import daily_partitions
+from assets.warehouse.partitions import daily_partitions
 
 import_meetings = dg.define_asset_job(
     "import_meetings",

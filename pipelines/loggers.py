@@ -8,7 +8,7 @@ import logging
 import threading
 from typing import ClassVar
 
-from resources.setup_errors import setup_error_names
+from google_client import setup_error_names
 
 DAGSTER_CONSOLE_LOGGER = "dagster"  # the name Dagster gives its default console logger
 

@@ -7,9 +7,10 @@ import dagster as dg
 import duckdb
 from dagster_duckdb import DuckDBResource
 
-from assets.partitions import TIMEZONE
-from assets.transcript_assembly import RECHECK_STATUSES
-from assets.warehouse import read_sql
+from assets.warehouse.migrations import SCHEMA_VERSION, schema_version
+from assets.warehouse.partitions import TIMEZONE
+from assets.warehouse.slices import read_sql
+from assets.warehouse.transcript_results import RECHECK_STATUSES
 from pipelines.jobs import import_meetings, recheck_transcripts
 
 daily_import = dg.build_schedule_from_partitioned_job(
@@ -22,11 +23,21 @@ daily_import = dg.build_schedule_from_partitioned_job(
 )
 
 
+class NotMigratedYet(Exception):
+    """The DuckDB file is older than this meetsync's schema; the next import migrates it."""
+
+
 def days_to_recheck(database: str, today: date, days: int) -> list[date]:
     """Days among the last ``days`` (yesterday excluded: the nightly import covers it) with
     meetings whose transcript may still arrive or change. Older days are never retried."""
     first, end = today - timedelta(days=days + 1), today - timedelta(days=1)
     with duckdb.connect(database, read_only=True) as conn:
+        found = schema_version(conn)
+        if found < SCHEMA_VERSION:
+            raise NotMigratedYet(
+                f"The DuckDB file is at schema version {found}, this meetsync's is "
+                f"{SCHEMA_VERSION}: nothing to re-check until the next import migrates it"
+            )
         rows = conn.execute(
             read_sql("days_to_recheck"),
             {"first_day": first, "end_day": end, "statuses": list(RECHECK_STATUSES)},
@@ -42,10 +53,8 @@ def recheck_requests(
         days = days_to_recheck(database, today, recheck_days)
     except duckdb.IOException as error:
         return dg.SkipReason(f"DuckDB not readable now ({error}); next tick tries again")
-    except duckdb.CatalogException:
-        return dg.SkipReason("No transcripts imported yet")
-    except duckdb.BinderException:
-        return dg.SkipReason("Transcripts predate transcript_final; the next import adds it")
+    except NotMigratedYet as old:
+        return dg.SkipReason(str(old))
     if not days:
         return dg.SkipReason("No recent meeting is waiting for its transcript")
     return [

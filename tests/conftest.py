@@ -12,7 +12,7 @@ import pytest
 
 from emulator import Emulator, FaultConfig, generate_workspace
 from emulator.browser import register_consent_browser
-from emulator.server import DEFAULT_CLIENTS
+from emulator.wire.server import DEFAULT_CLIENTS
 
 warnings.filterwarnings("ignore", category=dg.BetaWarning)
 warnings.filterwarnings("ignore", category=dg.PreviewWarning)
@@ -81,8 +81,8 @@ def environment(emulator, tmp_path, monkeypatch) -> Environment:
 @pytest.fixture
 def connected(environment, consent_browser) -> Environment:
     """An environment whose Google connection went through the real consent flow."""
-    from resources.connection import connect
-    from resources.settings import Settings
+    from google_client import connect
+    from settings import Settings
 
     connect(Settings.from_env(), open_browser=True, browser=consent_browser, timeout_seconds=30)
     return environment
@@ -95,8 +95,8 @@ def day_range(first: date, last: date) -> list[date]:
 @pytest.fixture
 def connected_factory(tmp_path, monkeypatch, consent_browser):
     """Like ``connected``, for a workspace of a test's own shape."""
-    from resources.connection import connect
-    from resources.settings import Settings
+    from google_client import connect
+    from settings import Settings
 
     running = []
 

@@ -25,19 +25,16 @@ def materialize_range(
     selection: str = "*",
     raise_on_error: bool = True,
     instance: dg.DagsterInstance | None = None,
-    google: dg.ConfigurableResource | None = None,
 ) -> dg.ExecuteInProcessResult:
     """One single-run backfill of [first, last] through every selected asset, with the
-    resources configured from the current environment (or ``google`` as the Google one), on a
-    throw-away instance unless one is given, whose event log then holds the run's log lines."""
+    resources configured from the current environment, on a throw-away instance unless one
+    is given, whose event log then holds the run's log lines."""
     from pipelines.definitions import defs
     from pipelines.resources import build_resources
-    from resources.settings import Settings
+    from settings import Settings
 
     assets = list(defs.assets or [])
     resources = build_resources(Settings.from_env())
-    if google is not None:
-        resources["google"] = google
     return dg.materialize(
         assets,
         selection=selection,

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from assets.sql_models import NoModelsError, load_models
-from resources.settings import DEFAULT_RECHECK_DAYS, DEFAULT_REQUESTS_PER_MINUTE, Settings
+from assets.models.sql_models import NoModelsError, load_models
+from settings import DEFAULT_RECHECK_DAYS, DEFAULT_REQUESTS_PER_MINUTE, Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCT_PACKAGES = ("assets", "resources", "pipelines", "cli", "emulator", "dbt_like_sql")

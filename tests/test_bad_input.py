@@ -19,36 +19,34 @@ Three layers, all offline:
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import dagster as dg
 import duckdb
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from assets.calendar_events import (
-    CALENDAR_EVENTS,
-    event_row,
-    events_frame,
-    fetch_events_frame,
-    parse_time,
-)
-from assets.conference_data import ConferenceLookup, RecordTranscripts
-from assets.meet_fetch import match_records
-from assets.meet_frames import build_frames, meetings_of
-from assets.meet_meetings import MEET_MEETINGS
-from assets.meet_transcripts import fetch_meet_frames, write_meet_slices
-from assets.transcript_assembly import STATUSES, UNKNOWN_SPEAKER
-from assets.warehouse import query_slice, replace_slice
-from emulator.timefmt import calendar_datetime, proto_stamp
-from resources.google_workspace import GoogleWorkspaceResource
-from tests.conftest import CLIENT_ID, CLIENT_SECRET, YESTERDAY
+from assets.calendar.calendar_events import fetch_events_frame
+from assets.calendar.event_rows import event_row, events_frame, parse_time
+from assets.meet.conference_fetch import match_records
+from assets.meet.conference_lookup import ConferenceLookup, RecordTranscripts
+from assets.meet.transcript_assembly import UNKNOWN_SPEAKER
+from assets.transcripts.meet_step import import_meet_slice, write_meet_slices
+from assets.transcripts.transcript_rows import build_frames, meetings_of
+from assets.warehouse.migrations import migrate
+from assets.warehouse.slices import query_slice, replace_slice
+from assets.warehouse.tables import CALENDAR_EVENTS, MEET_MEETINGS
+from assets.warehouse.transcript_results import STATUSES
+from emulator.wire.timefmt import calendar_datetime, proto_stamp
+from google_client import GoogleClient
+from settings import Settings
+from tests.conftest import YESTERDAY
+from tests.helpers import google_client
 from tests.pipeline_runs import materialize_range
 from tests.test_pipeline import expected_text
 
@@ -90,30 +88,22 @@ def code_for(n: int) -> str:
 
 
 # ----- the production path, asset by asset
-@contextlib.contextmanager
-def google_resource(env) -> Iterator[GoogleWorkspaceResource]:
-    resource = GoogleWorkspaceResource(
-        client_id=CLIENT_ID,
-        client_secret=CLIENT_SECRET,
-        api_endpoint=env.emulator.url,
-        meetsync_home=str(env.home),
-        max_workers=4,
-        calendar_requests_per_minute=0,
-        meet_requests_per_minute=0,
-        retry_base_seconds=0.01,
-    )
-    with dg.build_resources({"google": resource}) as built:
-        yield built.google
-
-
-def import_day(google: GoogleWorkspaceResource, conn: duckdb.DuckDBPyConnection) -> None:
+def import_day(google: GoogleClient, conn: duckdb.DuckDBPyConnection) -> None:
     """What calendar_events, meet_meetings and meet_transcripts do for the partition DAY."""
+    migrate(conn)
     frame, _ = fetch_events_frame(google, DAY_START, DAY_START + timedelta(days=1))
     replace_slice(conn, CALENDAR_EVENTS, frame, DAY, NEXT_DAY)
     meet = query_slice(conn, "meet_meetings_slice", DAY, NEXT_DAY)
     replace_slice(conn, MEET_MEETINGS, meet, DAY, NEXT_DAY)
-    meetings = query_slice(conn, "meet_meetings_of_slice", DAY, NEXT_DAY)
-    write_meet_slices(conn, DAY, NEXT_DAY, fetch_meet_frames(google, meetings, datetime.now(UTC)))
+    import_meet_slice(
+        google,
+        lambda: contextlib.nullcontext(conn),
+        DAY,
+        NEXT_DAY,
+        now=datetime.now(UTC),
+        meetings_per_write=Settings().meetings_per_write,
+        log=logging.getLogger(__name__),
+    )
 
 
 def snapshot(conn: duckdb.DuckDBPyConnection, event_ids: list[str]) -> dict[str, list]:
@@ -131,7 +121,7 @@ def baseline_of(env, ws) -> tuple[list[str], dict[str, list]]:
     """The clean workspace's import of DAY, checked against the emulator's ground truth."""
     codes = [m["meeting_code"] for m in ws.expected_meetings()]
     assert not any(code.startswith("bad-") for code in codes)
-    with google_resource(env) as google, duckdb.connect() as conn:
+    with google_client(workers=4) as google, duckdb.connect() as conn:
         import_day(google, conn)
         event_ids = [r[0] for r in conn.execute("SELECT event_id FROM calendar_events").fetchall()]
         expected = {
@@ -674,7 +664,7 @@ def test_malformed_payloads_over_http(connected_factory):
     base_ids, baseline = baseline_of(env, ws)
     base = base_case(ws)
 
-    with google_resource(env) as google:
+    with google_client(workers=4) as google:
 
         @settings(
             max_examples=25,
@@ -685,11 +675,11 @@ def test_malformed_payloads_over_http(connected_factory):
         @given(bad_cases())
         def import_survives(case: Case) -> None:
             inject(ws, env.emulator, base, case)
-            google.client.retries.clear()
+            google.retries.clear()
             with duckdb.connect() as conn:
                 import_day(google, conn)
                 check_case(conn, case, base_ids, baseline)
-            assert not google.client.retries, "the emulator answered 5xx"
+            assert not google.retries, "the emulator answered 5xx"
 
         import_survives()
 
@@ -991,6 +981,7 @@ EVENT = st.fixed_dictionaries(
 def test_events_frame_never_raises_on_arbitrary_json(items):
     frame = events_frame(items, ZONE, DAY, NEXT_DAY)
     with duckdb.connect() as conn:
+        migrate(conn)
         assert replace_slice(conn, CALENDAR_EVENTS, frame, DAY, NEXT_DAY) == len(frame)
         rows = conn.execute(
             "SELECT event_id, partition_date, status, start_time <= end_time FROM calendar_events"
@@ -1090,6 +1081,7 @@ def test_transcript_frames_never_raise_on_arbitrary_json(found):
     frames = build_frames(MEETINGS, found, now)
     records = frames[0]
     with duckdb.connect() as conn:
+        migrate(conn)
         write_meet_slices(conn, DAY, NEXT_DAY, frames)
         rows = conn.execute(
             "SELECT event_id, transcript_status, transcript, entry_count FROM transcripts"

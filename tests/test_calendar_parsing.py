@@ -1,7 +1,7 @@
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from assets.calendar_events import event_row, events_frame, meet_code
+from assets.calendar.event_rows import event_row, events_frame, meet_code
 
 ZONE = ZoneInfo("Europe/Berlin")
 

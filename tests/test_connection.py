@@ -8,11 +8,16 @@ import time
 import duckdb
 import pytest
 
-from resources.connection import connect, connection_status, disconnect
-from resources.credentials import RECONNECT_MESSAGE, ReconnectRequiredError, load_credentials
-from resources.google_api import GoogleApiClient
-from resources.settings import Settings
-from resources.token_store import TokenStore
+from google_client import (
+    RECONNECT_MESSAGE,
+    ReconnectRequiredError,
+    TokenStore,
+    connect,
+    connection_status,
+    disconnect,
+    open_client,
+)
+from settings import Settings
 
 
 def test_connect_stores_tokens_privately_and_reports_active(connected, workspace):
@@ -27,7 +32,7 @@ def test_connect_stores_tokens_privately_and_reports_active(connected, workspace
 
 
 def test_cli_connect_without_browser_prints_url_and_completes(environment, workspace):
-    from emulator.testing import http
+    from tests.helpers import http
 
     process = subprocess.Popen(
         [sys.executable, "-m", "cli.main", "connect", "--no-browser", "--timeout", "30"],
@@ -75,8 +80,8 @@ def test_expired_token_is_refreshed_and_refresh_token_kept(connected):
     store = TokenStore(settings.home)
     before = store.load()
     connected.emulator.expire_access_tokens()
-    credentials = load_credentials(store, settings.client_secret, settings.endpoints.token_uri)
-    client = GoogleApiClient(credentials, settings.endpoints)
+    client = open_client(settings)
+    credentials = client.credentials
     assert client.primary_calendar_id() == before.account_email  # 401, refresh, retry
     after = store.load()
     assert credentials.refresh_count == 1
@@ -89,8 +94,8 @@ def test_short_lived_tokens_refresh_before_expiry(connected):
     connected.emulator.token_lifetime_seconds = 1
     connected.emulator.expire_access_tokens()
     store = TokenStore(settings.home)
-    credentials = load_credentials(store, settings.client_secret, settings.endpoints.token_uri)
-    client = GoogleApiClient(credentials, settings.endpoints)
+    client = open_client(settings)
+    credentials = client.credentials
     for _ in range(3):
         client.primary_calendar_id()
         time.sleep(1.1)
@@ -101,10 +106,9 @@ def test_short_lived_tokens_refresh_before_expiry(connected):
 def test_revoked_refresh_token_means_reconnect_required(connected, workspace):
     settings = Settings.from_env()
     connected.emulator.revoke_refresh_tokens()
-    store = TokenStore(settings.home)
-    credentials = load_credentials(store, settings.client_secret, settings.endpoints.token_uri)
+    client = open_client(settings)
     with pytest.raises(ReconnectRequiredError, match=RECONNECT_MESSAGE):
-        GoogleApiClient(credentials, settings.endpoints).primary_calendar_id()
+        client.primary_calendar_id()
     status = connection_status(settings)
     assert (str(status), status.exit_code) == (
         f"Reconnect required {workspace.account_email}: run meetsync connect",

@@ -9,8 +9,13 @@ import sys
 import dagster as dg
 import pytest
 
-from pipelines.sensors import dead_run_workers, fail_runs_with_dead_workers
-from resources.run_workers import WorkerIdentity, process_stat, this_worker
+from pipelines.dead_runs import (
+    WorkerIdentity,
+    fail_runs_with_dead_workers,
+    process_stat,
+    this_worker,
+)
+from pipelines.sensors import dead_run_workers
 
 pytestmark = pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="needs Linux /proc")
 

@@ -6,8 +6,10 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
+from assets.warehouse.migrations import migrate
 from pipelines.definitions import defs
-from resources.duckdb_warehouse import WarehouseResource
+from pipelines.resources import build_resources
+from settings import Settings
 
 PIPELINE_ASSETS = {
     "calendar_events",
@@ -48,7 +50,7 @@ def asset_keys() -> set[str]:
 
 
 def test_asset_keys_are_the_tables_and_views_analysts_query():
-    from assets.sql_models import load_models
+    from assets.models.sql_models import load_models
 
     assert {model.name for model in load_models()} == SQL_MODELS
     assert asset_keys() == EXPECTED_ASSETS
@@ -108,7 +110,10 @@ def evaluate(schedule_name: str, tick: datetime, database: Path | None = None):
     """One tick of a schedule, as the Dagster daemon evaluates it (with the DuckDB resource
     pointed at ``database`` when given)."""
     schedule = defs.resolve_schedule_def(schedule_name)
-    resources = {"duckdb": WarehouseResource(database=str(database))} if database else None
+    duckdb_resource = (
+        build_resources(Settings(duckdb_path=database))["duckdb"] if database else None
+    )
+    resources = {"duckdb": duckdb_resource} if database else None
     with dg.build_schedule_context(
         scheduled_execution_time=tick, repository_def=defs.get_repository_def(), resources=resources
     ) as context:
@@ -123,13 +128,14 @@ def test_daily_schedule_runs_yesterdays_partition():
 def seed_transcripts(path, statuses: dict[date, str], final: bool | None = True) -> None:
     """One meeting a day with ``status``; an available one is ``final`` or not."""
     with duckdb.connect(str(path)) as conn:
-        conn.execute(
-            "CREATE TABLE transcripts "
-            "(partition_date DATE, transcript_status VARCHAR, transcript_final BOOLEAN)"
-        )
+        migrate(conn)
         for day, status in statuses.items():
             is_final = final if status == "available" else None
-            conn.execute("INSERT INTO transcripts VALUES (?, ?, ?)", [day, status, is_final])
+            conn.execute(
+                "INSERT INTO transcripts (partition_date, transcript_status, transcript_final) "
+                "VALUES (?, ?, ?)",
+                [day, status, is_final],
+            )
 
 
 def test_late_transcripts_rechecks_recent_days_only(tmp_path):
@@ -173,13 +179,19 @@ def test_late_transcripts_skips_when_nothing_waits(tmp_path):
     assert not result.run_requests and result.skip_message
 
 
-def test_late_transcripts_skips_a_table_older_than_transcript_final(tmp_path):
+def test_late_transcripts_skips_a_file_the_next_import_has_to_migrate(tmp_path):
+    """A file from before schema versions (here without transcript_final) is never queried
+    read-only: the schedule waits for the next import to migrate it."""
     database = tmp_path / "m.duckdb"
     with duckdb.connect(str(database)) as conn:
         conn.execute("CREATE TABLE transcripts (partition_date DATE, transcript_status VARCHAR)")
         conn.execute("INSERT INTO transcripts VALUES (DATE '2026-11-23', 'pending')")
     result = evaluate("late_transcripts", datetime(2026, 11, 25, 8, tzinfo=UTC), database)
-    assert not result.run_requests and "transcript_final" in result.skip_message
+    assert not result.run_requests and "schema version 0" in result.skip_message
+    with duckdb.connect(str(database)) as conn:
+        migrate(conn)
+    result = evaluate("late_transcripts", datetime(2026, 11, 25, 8, tzinfo=UTC), database)
+    assert [r.partition_key for r in result.run_requests] == ["2026-11-23"]
 
 
 # The columns and statuses analysts query: a rename or a removal shows up here in review.
@@ -200,10 +212,8 @@ EXPECTED_STATUSES = (
 
 
 def test_table_columns_and_transcript_statuses():
-    from assets.calendar_events import CALENDAR_EVENTS
-    from assets.meet_meetings import MEET_MEETINGS
-    from assets.meet_tables import TRANSCRIPTS
-    from assets.transcript_assembly import RECHECK_STATUSES, STATUSES
+    from assets.warehouse.tables import CALENDAR_EVENTS, MEET_MEETINGS, TRANSCRIPTS
+    from assets.warehouse.transcript_results import RECHECK_STATUSES, STATUSES
 
     tables = {
         t.name: " ".join(t.column_names) for t in (CALENDAR_EVENTS, MEET_MEETINGS, TRANSCRIPTS)

@@ -5,15 +5,15 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from assets.drive.doc_assembly import assemble_from_docs
 
-from assets.calendar_events import attachments_of
-from assets.doc_transcripts import (
+from assets.calendar.event_rows import attachments_of
+from assets.drive.doc_matching import (
     DOC_MIME_TYPE,
     NO_DOC,
     DocMeeting,
     FetchedDoc,
     MeetingDocs,
-    assemble_from_docs,
     attachment_doc_ids,
     doc_ids_of,
     meet_doc_kind,

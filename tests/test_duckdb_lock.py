@@ -16,7 +16,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from resources.duckdb_lock import (
+from pipelines.resources import build_resources
+from resources.duckdb_warehouse import (
     FIRST_RETRY_SECONDS,
     MAX_RETRY_SECONDS,
     DuckDBBusyError,
@@ -24,7 +25,7 @@ from resources.duckdb_lock import (
     lock_holder,
     retry_delay,
 )
-from resources.duckdb_warehouse import WarehouseResource
+from settings import Settings
 
 HOLD_SCRIPT = (
     "import duckdb, sys, time\n"
@@ -141,7 +142,8 @@ def test_other_io_errors_are_raised_at_once(tmp_path):
 
 
 def test_the_warehouse_resource_waits_no_longer_than_configured(database, holder):
-    warehouse = WarehouseResource(database=str(database), lock_wait_seconds=0.3)
+    settings = Settings(duckdb_path=database, duckdb_lock_wait_seconds=0.3)
+    warehouse = build_resources(settings)["duckdb"]
     with pytest.raises(DuckDBBusyError, match=f"process {holder.pid}"), warehouse.get_connection():
         pass
     holder.kill()

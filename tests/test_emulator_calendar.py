@@ -9,7 +9,7 @@ import pytest
 from googleapiclient.errors import HttpError
 
 from emulator import Emulator, Workspace, generate_workspace
-from emulator.testing import FIXED_END_DATE, FIXED_NOW, api_get, calendar_service
+from tests.helpers import FIXED_END_DATE, FIXED_NOW, api_get, calendar_service
 
 BAD_REQUEST = {
     "error": {

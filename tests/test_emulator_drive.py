@@ -9,7 +9,8 @@ import pytest
 from googleapiclient.errors import HttpError
 
 from emulator import Emulator, Workspace, generate_workspace
-from emulator.testing import (
+from emulator.data.meet_docs import DELETED, DOC_MIME_TYPE, FOOTER, NOT_SHARED, VIDEO_MIME_TYPE
+from tests.helpers import (
     CALENDAR_SCOPE,
     DRIVE_MEET_SCOPE,
     FIXED_END_DATE,
@@ -17,7 +18,6 @@ from emulator.testing import (
     api_get,
     drive_service,
 )
-from emulator.transcript_docs import DELETED, DOC_MIME_TYPE, FOOTER, NOT_SHARED, VIDEO_MIME_TYPE
 
 DRIVE_READONLY = "https://www.googleapis.com/auth/drive.readonly"
 TIMESTAMP = re.compile(r"^\d{2}:\d{2}:\d{2}$")

@@ -13,16 +13,9 @@ from hypothesis import strategies as st
 
 from emulator import Emulator, FaultConfig, QuotaConfig, Workspace, generate_workspace
 from emulator.cli import serve
-from emulator.fields import FieldsSyntaxError, apply_fields, parse_fields
-from emulator.testing import (
-    FIXED_END_DATE,
-    FIXED_NOW,
-    api_get,
-    calendar_service,
-    http,
-    meet_service,
-)
-from resources.retry import error_reasons, is_retryable
+from emulator.wire.fields import FieldsSyntaxError, apply_fields, parse_fields
+from google_client import error_reasons, is_retryable
+from tests.helpers import FIXED_END_DATE, FIXED_NOW, api_get, calendar_service, http, meet_service
 
 CALENDAR_429 = {
     "error": {

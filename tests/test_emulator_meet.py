@@ -8,8 +8,8 @@ import pytest
 from googleapiclient.errors import HttpError
 
 from emulator import Emulator, Workspace, generate_workspace
-from emulator.testing import FIXED_END_DATE, FIXED_NOW, api_get, meet_service
-from emulator.workspace import meet_code_of
+from emulator.data.workspace import meet_code_of
+from tests.helpers import FIXED_END_DATE, FIXED_NOW, api_get, meet_service
 
 NOT_FOUND = {
     "error": {"code": 404, "message": "Requested entity was not found.", "status": "NOT_FOUND"}

@@ -14,9 +14,9 @@ from googleapiclient.errors import HttpError
 
 from emulator import Emulator, Workspace
 from emulator.browser import ConsentBrowser, register_consent_browser
-from emulator.errors import AUTH_MESSAGE
-from emulator.server import DEFAULT_CLIENTS
-from emulator.testing import CALENDAR_SCOPE, MEET_SCOPE, calendar_service, http, meet_service
+from emulator.wire.errors import AUTH_MESSAGE
+from emulator.wire.server import DEFAULT_CLIENTS
+from tests.helpers import CALENDAR_SCOPE, MEET_SCOPE, calendar_service, http, meet_service
 
 CLIENT_ID, CLIENT_SECRET = next(iter(DEFAULT_CLIENTS.items()))
 SCOPES = [CALENDAR_SCOPE, MEET_SCOPE]

@@ -16,14 +16,8 @@ import jsonschema
 import pytest
 
 from emulator import Emulator, Workspace, generate_workspace
-from emulator.testing import (
-    FIXED_END_DATE,
-    FIXED_NOW,
-    calendar_service,
-    drive_service,
-    meet_service,
-)
-from emulator.timefmt import parse_rfc3339
+from emulator.wire.timefmt import parse_rfc3339
+from tests.helpers import FIXED_END_DATE, FIXED_NOW, calendar_service, drive_service, meet_service
 
 DOCUMENTS = Path(googleapiclient.__file__).parent / "discovery_cache" / "documents"
 

@@ -10,9 +10,9 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from emulator import Emulator, Workspace, generate_workspace
-from emulator.testing import FIXED_END_DATE, FIXED_NOW, meet_service
-from emulator.timefmt import parse_rfc3339
-from emulator.workspace import SCENARIOS, meet_code_of
+from emulator.data.workspace import SCENARIOS, meet_code_of
+from emulator.wire.timefmt import parse_rfc3339
+from tests.helpers import FIXED_END_DATE, FIXED_NOW, meet_service
 
 CODE = re.compile(r"^[a-z]{3}-[a-z]{4}-[a-z]{3}$")
 EVENT_ID = re.compile(r"^[0-9a-v]{26}(_\d{8}T\d{6}Z)?$")

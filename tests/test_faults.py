@@ -5,9 +5,8 @@ import time
 from datetime import timedelta
 
 from emulator import FaultConfig
-from resources.connection import connection_status
-from resources.credentials import RECONNECT_MESSAGE
-from resources.settings import Settings
+from google_client import RECONNECT_MESSAGE, connection_status
+from settings import Settings
 from tests.conftest import YESTERDAY
 from tests.pipeline_runs import materialize_range, snapshot
 

@@ -4,10 +4,9 @@ from datetime import UTC, date, datetime
 
 import pandas as pd
 
-from assets.conference_data import ConferenceLookup, RecordTranscripts
-from assets.fetch_progress import FetchProgress, duration_label
-from assets.meet_tables import TRANSCRIPT_ENTRIES, TRANSCRIPTS
-from assets.partition_metadata import (
+from assets.meet.conference_lookup import ConferenceLookup, RecordTranscripts
+from assets.transcripts.fetch_progress import FetchProgress, duration_label
+from assets.warehouse.partition_metadata import (
     calendar_numbers_by_day,
     days_label,
     meet_numbers_by_day,
@@ -15,6 +14,7 @@ from assets.partition_metadata import (
     requests_by_meeting,
     row_counts_by_day,
 )
+from assets.warehouse.tables import TRANSCRIPT_ENTRIES, TRANSCRIPTS
 
 D1, D2, D3 = date(2026, 11, 1), date(2026, 11, 2), date(2026, 11, 3)
 

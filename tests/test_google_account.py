@@ -13,17 +13,24 @@ import duckdb
 import pytest
 
 from cli.backfill import materialize_command
-from emulator import corpus
-from emulator.account import meet_code_of
-from emulator.testing import http
+from emulator.data import corpus
+from emulator.data.account import meet_code_of
+from google_client import (
+    CALENDAR_SCOPE,
+    DRIVE_MEET_SCOPE,
+    MEET_SCOPE,
+    ConnectError,
+    ServiceDisabledError,
+    TokenStore,
+    connect,
+    connection_status,
+)
 from pipelines.jobs import recheck_transcripts
 from pipelines.loggers import setup_error_message
 from pipelines.schedules import recheck_requests
-from resources.connection import ConnectError, connect, connection_status
-from resources.google_api import ServiceDisabledError
-from resources.settings import CALENDAR_SCOPE, DRIVE_MEET_SCOPE, MEET_SCOPE, Settings
-from resources.token_store import TokenStore
+from settings import Settings
 from tests.conftest import TODAY, YESTERDAY
+from tests.helpers import http
 from tests.pipeline_runs import materialize_range, snapshot
 from tests.test_cli_runs import PROJECT, cli_env
 

@@ -14,15 +14,15 @@ import dagster as dg
 import duckdb
 import pytest
 
-from assets.doc_fetch import meeting_docs
-from assets.doc_transcripts import NO_DOC, NO_DRIVE_PERMISSION, DocMeeting, assemble_from_docs
-from assets.transcript_doc import merge_turns
-from emulator.account import Workspace
-from emulator.transcript_docs import SHARED
-from resources.settings import DRIVE_MEET_SCOPE
+from assets.drive.doc_assembly import assemble_from_docs
+from assets.drive.doc_export import meeting_docs
+from assets.drive.doc_matching import NO_DOC, NO_DRIVE_PERMISSION, DocMeeting
+from emulator.data.account import Workspace
+from emulator.data.meet_docs import SHARED
+from google_client import DRIVE_MEET_SCOPE
 from tests.conftest import YESTERDAY
+from tests.helpers import google_client, merge_turns
 from tests.pipeline_runs import materialize_range
-from tests.test_bad_input import google_resource
 from tests.test_cli_runs import change_every_utterance
 
 RETENTION = timedelta(days=30)
@@ -146,7 +146,7 @@ def test_doc_path_gives_the_meet_api_speakers_and_text(connected_factory):
         "AND len(transcript_doc_ids) > 0 GROUP BY ALL",
     )
     compared = set()
-    with google_resource(env) as google:
+    with google_client() as google:
         for event_id, doc_ids, speakers, texts in served:
             docs = generated_docs(ws, event_id)
             if len(docs) != len(doc_ids) or any(d["_access"] != SHARED for d in docs):
@@ -168,8 +168,8 @@ def test_doc_path_gives_the_meet_api_speakers_and_text(connected_factory):
 def test_refused_drive_permission_leaves_history_expired_and_the_rest_unchanged(
     connected_factory, consent_browser
 ):
-    from resources.connection import connect
-    from resources.settings import Settings
+    from google_client import connect
+    from settings import Settings
 
     env, ws = connected_factory(days=40, meetings_per_day=3, long_transcript_entries=60)
     first = YESTERDAY - timedelta(days=39)
@@ -253,8 +253,8 @@ def test_an_attachment_the_event_does_not_describe_is_judged_by_drive(connected_
 def test_without_meet_access_history_still_comes_from_docs(connected_factory, consent_browser):
     """Meet would hold nothing for a meeting past its 30 days, so a connection without Meet
     access still reads its Doc; recent meetings are not_permitted, and Meet is never asked."""
-    from resources.connection import connect
-    from resources.settings import MEET_SCOPE, Settings
+    from google_client import MEET_SCOPE, connect
+    from settings import Settings
 
     env, ws = connected_factory(days=40, meetings_per_day=2, long_transcript_entries=60)
     env.emulator.untick_at_consent(MEET_SCOPE)
@@ -306,14 +306,12 @@ def revise_every_transcript(ws: Workspace) -> None:
 def test_history_written_window_by_window_equals_one_write(connected_factory, monkeypatch):
     """A long backfill writes its history a few meetings at a time (bounded memory): the
     tables come out exactly as when the whole history is one window."""
-    import assets.meet_transcripts as meet_step
-
     env, _ = connected_factory(days=75, meetings_per_day=3, long_transcript_entries=60)
     first = YESTERDAY - timedelta(days=74)
     assert materialize_range(first, YESTERDAY).success
     one_window = day_rows(env, first, YESTERDAY + timedelta(days=1))
 
-    monkeypatch.setattr(meet_step, "MEETINGS_PER_WRITE", 7)
+    monkeypatch.setenv("MEETSYNC_MEETINGS_PER_WRITE", "7")
     instance = dg.DagsterInstance.ephemeral()
     assert materialize_range(first, YESTERDAY, instance=instance).success
     assert day_rows(env, first, YESTERDAY + timedelta(days=1)) == one_window
@@ -329,13 +327,12 @@ def test_a_run_that_fails_midway_keeps_the_windows_it_wrote_and_every_day_whole(
     """Google refuses the refresh token in the middle of a long backfill: the windows written
     before stay new, the rest stay as they were, and no day mixes old and new rows in any
     of the three Meet tables."""
-    import assets.meet_transcripts as meet_step
-    from resources.connection import connect
-    from resources.settings import Settings
+    from google_client import connect
+    from settings import Settings
 
     env, ws = connected_factory(days=75, meetings_per_day=3, long_transcript_entries=60)
     first, end = YESTERDAY - timedelta(days=74), YESTERDAY + timedelta(days=1)
-    monkeypatch.setattr(meet_step, "MEETINGS_PER_WRITE", 7)
+    monkeypatch.setenv("MEETSYNC_MEETINGS_PER_WRITE", "7")
     assert materialize_range(first, YESTERDAY).success
     old = day_rows(env, first, end)
 

@@ -24,9 +24,9 @@ import pytest
 
 from cli.backfill import materialize_command
 from emulator import Emulator, FaultConfig
-from pipelines.sensors import dead_run_workers, fail_runs_with_dead_workers
-from resources.duckdb_lock import lock_holder
-from resources.run_workers import TAG_PREFIX
+from pipelines.dead_runs import TAG_PREFIX, fail_runs_with_dead_workers
+from pipelines.sensors import dead_run_workers
+from resources.duckdb_warehouse import lock_holder
 from tests.conftest import YESTERDAY
 from tests.test_cli_runs import DAGSTER, PROJECT, cli_env
 

@@ -3,25 +3,30 @@ the per-minute quota used in full without a single 429 (or survived, when the li
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import threading
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
-import dagster as dg
 import duckdb
 import pandas as pd
 
-from assets.meet_fetch import meetings_to_ask
-from assets.meet_transcripts import fetch_meet_frames
-from assets.record_matching import Meeting
-from assets.transcript_assembly import AVAILABLE, EXPIRED, MEET_RETENTION, NO_TRANSCRIPT
+from assets.meet.conference_fetch import meetings_to_ask
+from assets.meet.record_matching import Meeting
+from assets.meet.transcript_assembly import MEET_RETENTION
+from assets.transcripts.meet_step import import_meet_slice
+from assets.warehouse.migrations import migrate
+from assets.warehouse.slices import replace_slice
+from assets.warehouse.tables import MEET_MEETINGS
+from assets.warehouse.transcript_results import AVAILABLE, EXPIRED, NO_TRANSCRIPT
 from emulator import Emulator, QuotaConfig, Workspace
-from emulator.routes import match
-from resources.connection import connect
-from resources.google_workspace import GoogleWorkspaceResource
-from resources.settings import Settings
-from tests.conftest import CLIENT_ID, CLIENT_SECRET, YESTERDAY, Environment
+from emulator.wire.routes import match
+from google_client import connect
+from settings import Settings
+from tests.conftest import YESTERDAY, Environment
+from tests.helpers import google_client
 from tests.pipeline_runs import materialize_range, snapshot
 
 NOW = datetime(2026, 11, 25, 6, 0, tzinfo=UTC)
@@ -123,16 +128,25 @@ def test_no_meet_request_for_a_meeting_meet_no_longer_keeps(tmp_path, monkeypatc
             monkeypatch.setenv(key, value)
         connect(Settings.from_env(), open_browser=True, browser=consent_browser)
         recorder = RequestRecorder(emulator)
-        resource = GoogleWorkspaceResource(
-            client_id=CLIENT_ID,
-            client_secret=CLIENT_SECRET,
-            api_endpoint=emulator.url,
-            meetsync_home=str(env.home),
-            calendar_requests_per_minute=0,
-            meet_requests_per_minute=0,
-        )
-        with dg.build_resources({"google": resource}) as built:
-            _, transcripts, _ = fetch_meet_frames(built.google, meetings, NOW)
+        with google_client() as google, duckdb.connect() as conn:
+            migrate(conn)
+            days = sorted(meetings["partition_date"])
+            first, end = days[0], days[-1] + timedelta(days=1)
+            replace_slice(
+                conn, MEET_MEETINGS, MEET_MEETINGS.frame(meetings.to_dict("records")), first, end
+            )
+            import_meet_slice(
+                google,
+                lambda: contextlib.nullcontext(conn),
+                first,
+                end,
+                now=NOW,
+                meetings_per_write=Settings().meetings_per_write,
+                log=logging.getLogger(__name__),
+            )
+            transcripts = conn.execute(
+                "SELECT conference_id, transcript_status FROM transcripts"
+            ).df()
     found = dict(zip(transcripts["conference_id"], transcripts["transcript_status"], strict=True))
     assert found == {
         "aaa-bbbb-ccc": AVAILABLE,
@@ -173,32 +187,17 @@ QUOTA = 40  # requests per window to each API, for the emulator and the limiter 
 WINDOW = 2.0  # seconds: Google's minute, shortened so that the test takes seconds
 
 
-def google_with_short_minute() -> GoogleWorkspaceResource:
-    """The Google resource as the settings configure it, its quota window WINDOW long."""
-    settings = Settings.from_env()
-    return GoogleWorkspaceResource(
-        client_id=CLIENT_ID,
-        client_secret=CLIENT_SECRET,
-        api_endpoint=settings.api_endpoint or "",
-        meetsync_home=str(settings.home),
-        calendar_requests_per_minute=settings.calendar_requests_per_minute,
-        meet_requests_per_minute=settings.meet_requests_per_minute,
-        retry_attempts=settings.retry_attempts,
-        retry_base_seconds=settings.retry_base_seconds,
-        quota_window_seconds=WINDOW,
-    )
-
-
 def test_the_limiter_uses_the_quota_without_a_429_and_retries_survive_without_it(
     connected, monkeypatch, tmp_path
 ):
     emulator = connected.emulator
     first = YESTERDAY - timedelta(days=6)
+    monkeypatch.setenv("MEETSYNC_QUOTA_WINDOW_SECONDS", str(WINDOW))
     monkeypatch.setenv("MEETSYNC_CALENDAR_QPM", str(QUOTA))
     monkeypatch.setenv("MEETSYNC_MEET_QPM", str(QUOTA))
     emulator.quota = QuotaConfig(requests_per_minute=QUOTA, window_seconds=WINDOW)
     emulator.reset_counts()
-    assert materialize_range(first, YESTERDAY, google=google_with_short_minute()).success
+    assert materialize_range(first, YESTERDAY).success
     limited = snapshot(connected.duckdb_path)
     assert emulator.quota.total_rejected() == 0
     meet_requests = sum(n for k, n in emulator.request_counts.items() if k.startswith("meet."))
@@ -210,7 +209,7 @@ def test_the_limiter_uses_the_quota_without_a_429_and_retries_survive_without_it
     monkeypatch.setenv("MEETSYNC_RETRY_ATTEMPTS", "12")
     monkeypatch.setenv("MEETSYNC_RETRY_BASE_SECONDS", "0.2")
     emulator.quota = QuotaConfig(requests_per_minute=QUOTA, window_seconds=WINDOW)
-    assert materialize_range(first, YESTERDAY, google=google_with_short_minute()).success
+    assert materialize_range(first, YESTERDAY).success
     assert emulator.quota.total_rejected() > 0  # Google said 429 ...
     assert snapshot(tmp_path / "unlimited.duckdb") == limited  # ... and nothing was lost
     with duckdb.connect(str(tmp_path / "unlimited.duckdb"), read_only=True) as conn:

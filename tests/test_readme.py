@@ -26,10 +26,10 @@ import pytest
 
 from cli.sql.prompt import CONTINUATION_PROMPT, PROMPT
 from emulator import Emulator, FaultConfig
-from emulator.server import DEFAULT_CLIENTS
-from emulator.workspace import recent_workspace
-from resources.connection import connect
-from resources.settings import Settings
+from emulator.data.workspace import recent_workspace
+from emulator.wire.server import DEFAULT_CLIENTS
+from google_client import connect
+from settings import Settings
 
 pytestmark = pytest.mark.slow
 

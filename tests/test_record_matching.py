@@ -1,6 +1,6 @@
 from datetime import UTC, datetime, timedelta
 
-from assets.record_matching import Meeting, assign_records, lookup_windows
+from assets.meet.record_matching import Meeting, assign_records, lookup_windows
 
 NOW = datetime(2026, 11, 25, tzinfo=UTC)
 

@@ -3,6 +3,7 @@ import json
 import random
 import threading
 import time
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import httplib2
@@ -12,15 +13,30 @@ from googleapiclient.errors import HttpError
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from resources.google_api import (
-    GoogleApiClient,
+from google_client import (
+    CALENDAR_SCOPE,
+    ClientLimits,
+    GoogleClient,
+    GoogleEndpoints,
     MeetApiUnavailableError,
     MissingScopeError,
     RequestUsage,
 )
-from resources.rate_limit import ARRIVAL_MARGIN_SECONDS, TokenBucket
-from resources.retry import RetryPolicy, is_retryable
-from resources.settings import CALENDAR_SCOPE, Settings
+from google_client.rate_limit import ARRIVAL_MARGIN_SECONDS, TokenBucket
+from google_client.retry import MAX_DELAY_SECONDS, RetryPolicy, is_retryable
+from settings import Settings
+
+WINDOW = 60.0  # Google's minute
+
+
+def client_of(token: str, sleep=time.sleep, **settings_changes) -> GoogleClient:
+    """A client of ``token`` at the current endpoint, limits as the settings' defaults with
+    ``settings_changes``."""
+    endpoint = Settings.from_env().api_endpoint
+    limits = ClientLimits.of(replace(Settings(), **settings_changes))
+    return GoogleClient(
+        Credentials(token), GoogleEndpoints.for_endpoint(endpoint), limits, sleep=sleep
+    )
 
 
 def http_error(status: int, body: dict) -> HttpError:
@@ -44,11 +60,12 @@ def test_retryable_statuses_and_reasons():
 
 
 def test_backoff_is_exponential_truncated_and_jittered():
-    policy = RetryPolicy(max_attempts=8, base_delay=1.0, max_delay=8.0)
+    policy = RetryPolicy(max_attempts=8, base_delay=1.0)
     rng = random.Random(1)
-    delays = [policy.delay(n, rng) for n in range(6)]
+    delays = [policy.delay(n, rng) for n in range(8)]
+    assert max(delays) <= MAX_DELAY_SECONDS < 2**7
     for n, delay in enumerate(delays):
-        ceiling = min(8.0, 2**n)
+        ceiling = min(MAX_DELAY_SECONDS, 2**n)
         assert ceiling / 2 <= delay <= ceiling
     assert len({round(d, 6) for d in delays}) == len(delays)
 
@@ -86,13 +103,13 @@ def _most_in_a_window(sent: list[float], window: float) -> int:
 
 def test_a_run_under_the_quota_is_never_slowed():
     clock = FakeClock()
-    bucket = TokenBucket(600, clock=clock, sleep=clock.sleep)
+    bucket = TokenBucket(600, clock=clock, sleep=clock.sleep, window_seconds=WINDOW)
     assert _send(bucket, clock, [0.0] * 600) == [0.0] * 600  # the whole minute's quota at once
 
 
 def test_one_more_than_the_quota_waits_for_the_first_to_leave_the_window():
     clock = FakeClock()
-    bucket = TokenBucket(600, clock=clock, sleep=clock.sleep)
+    bucket = TokenBucket(600, clock=clock, sleep=clock.sleep, window_seconds=WINDOW)
     sent = _send(bucket, clock, [0.0] * 1800)
     assert sent[599] == 0.0
     assert sent[600] == 60.0 + ARRIVAL_MARGIN_SECONDS  # the earliest Google accepts it
@@ -107,7 +124,7 @@ def test_one_more_than_the_quota_waits_for_the_first_to_leave_the_window():
 )
 def test_never_more_than_the_quota_in_any_rolling_minute(per_minute, gaps):
     clock = FakeClock()
-    bucket = TokenBucket(per_minute, clock=clock, sleep=clock.sleep)
+    bucket = TokenBucket(per_minute, clock=clock, sleep=clock.sleep, window_seconds=WINDOW)
     asked: list[float] = []
     sent = _send(bucket, clock, gaps, asked)
     assert _most_in_a_window(sent, 60.0 + ARRIVAL_MARGIN_SECONDS) <= per_minute
@@ -122,7 +139,7 @@ def test_never_more_than_the_quota_in_any_rolling_minute(per_minute, gaps):
 
 def test_threads_share_one_quota():
     waits: list[float] = []  # list.append is atomic: the sleeps of every thread
-    bucket = TokenBucket(100, clock=time.monotonic, sleep=waits.append)
+    bucket = TokenBucket(100, clock=time.monotonic, sleep=waits.append, window_seconds=WINDOW)
 
     def worker():
         for _ in range(50):
@@ -141,7 +158,7 @@ def test_threads_share_one_quota():
 
 def test_zero_disables_the_limiter():
     clock = FakeClock()
-    bucket = TokenBucket(0, clock=clock, sleep=clock.sleep)
+    bucket = TokenBucket(0, clock=clock, sleep=clock.sleep, window_seconds=WINDOW)
     for _ in range(10_000):
         bucket.acquire()
     assert clock.now == 0
@@ -149,14 +166,13 @@ def test_zero_disables_the_limiter():
 
 def test_meet_refusals_are_told_apart(connected):
     """A personal account's refusal becomes a status; a missing scope stops the run."""
-    settings = Settings.from_env()
     calendar_only = connected.emulator.issue_token(scopes=[CALENDAR_SCOPE])
-    client = GoogleApiClient(Credentials(calendar_only), settings.endpoints)
+    client = client_of(calendar_only)
     with pytest.raises(MissingScopeError, match="meetsync connect"):
         client.list_transcripts("conferenceRecords/anything")
 
     connected.emulator.workspace.meet_api_enabled = False
-    client = GoogleApiClient(Credentials(connected.emulator.issue_token()), settings.endpoints)
+    client = client_of(connected.emulator.issue_token())
     with pytest.raises(MeetApiUnavailableError):
         client.list_transcripts("conferenceRecords/anything")
 
@@ -167,16 +183,16 @@ def test_usage_counts_requests_retries_and_quota_waits(connected):
     connected.emulator.faults.error_rate = 0.3
     connected.emulator.faults.seed = 5
     sleeps: list[float] = []
-    client = GoogleApiClient(
-        Credentials(connected.emulator.issue_token()),
-        Settings.from_env().endpoints,
-        meet_per_minute=5,
-        retry=RetryPolicy(max_attempts=10, base_delay=0.0),
+    client = client_of(
+        connected.emulator.issue_token(),
         sleep=sleeps.append,
+        meet_requests_per_minute=5,
+        retry_attempts=10,
+        retry_base_seconds=0.0,
     )
     start, end = datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 1, 2, tzinfo=UTC)
     for _ in range(20):
-        assert client.find_conference_records("abc-mnop-xyz", start, end) == []
+        assert client.find_conference_records("abc-mnop-xyz", (start, end)) == []
     usage = client.usage()
     assert usage.requests == connected.emulator.request_counts["meet.conferenceRecords.list"]
     assert usage.retries == usage.requests - 20 > 0
@@ -213,12 +229,12 @@ def test_drive_has_its_own_limiter_and_retries_its_quota_errors(connected):
     connected.emulator.faults.error_statuses = (403, 429)
     connected.emulator.faults.fail_paths = ("/drive/",)
     sleeps: list[float] = []
-    client = GoogleApiClient(
-        Credentials(connected.emulator.issue_token()),
-        Settings.from_env().endpoints,
-        drive_per_minute=settings.drive_requests_per_minute,
-        retry=RetryPolicy(max_attempts=20, base_delay=0.0),
+    client = client_of(
+        connected.emulator.issue_token(),
         sleep=sleeps.append,
+        drive_requests_per_minute=settings.drive_requests_per_minute,
+        retry_attempts=20,
+        retry_base_seconds=0.0,
     )
     for _ in range(5):
         assert client.export_doc_text(doc["id"]) == doc["_text"].removeprefix("\ufeff")
@@ -235,7 +251,7 @@ def test_drive_has_its_own_limiter_and_retries_its_quota_errors(connected):
 def test_collections_are_built_once_per_thread():
     """files(), conferenceRecords()... are reused: google-api-python-client builds a new
     collection, every method's documentation included, on each call otherwise."""
-    client = GoogleApiClient(Credentials("token"), Settings.from_env({}).endpoints)
+    client = client_of("token")
     meet = client._service("meet")
     assert meet.conferenceRecords() is meet.conferenceRecords()
     records = meet.conferenceRecords()

@@ -8,12 +8,11 @@ import dagster as dg
 import duckdb
 import pytest
 
-from assets.meet_fetch import fetch_conferences
-from assets.meet_frames import meetings_of
-from assets.partition_metadata import requests_by_meeting
-from pipelines.resources import build_resources
-from resources.settings import Settings
+from assets.meet.conference_fetch import fetch_conferences
+from assets.transcripts.transcript_rows import meetings_of
+from assets.warehouse.partition_metadata import requests_by_meeting
 from tests.conftest import YESTERDAY
+from tests.helpers import google_client
 from tests.pipeline_runs import materialize_range
 
 FIRST = YESTERDAY - timedelta(days=9)
@@ -102,12 +101,11 @@ def test_the_fetch_reports_meetings_done_and_charges_every_request(run):
         frame = conn.execute("SELECT * FROM meet_meetings").df()
     meetings = meetings_of(frame)
     reports: list[tuple[int, int]] = []
-    google = build_resources(Settings.from_env())["google"]
-    with dg.build_resources({"google": google}) as built:
+    with google_client() as google:
         lookups = fetch_conferences(
-            built.google, meetings, datetime.now(UTC), lambda *done: reports.append(done)
+            google, meetings, datetime.now(UTC), lambda *done: reports.append(done)
         )
-        used = built.google.usage()
+        used = google.usage()
     assert reports[-1] == (len(meetings), len(meetings))
     assert [done for done, _ in reports] == sorted(done for done, _ in reports)
     spent = requests_by_meeting(lookups)

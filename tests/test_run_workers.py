@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from resources.run_workers import (
+from pipelines.dead_runs import (
     Liveness,
     Machine,
     ProcessStat,

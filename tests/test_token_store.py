@@ -4,7 +4,7 @@ from datetime import datetime
 
 import pytest
 
-from resources.token_store import CorruptTokenStoreError, StoredConnection, TokenStore
+from google_client.token_store import CorruptTokenStoreError, StoredConnection, TokenStore
 
 
 def connection(refresh="1//refresh-secret") -> StoredConnection:

@@ -1,7 +1,7 @@
 from datetime import UTC, datetime, timedelta
 
-from assets.conference_data import RecordTranscripts
-from assets.transcript_assembly import UNKNOWN_SPEAKER, assemble, speaker_name
+from assets.meet.conference_lookup import RecordTranscripts
+from assets.meet.transcript_assembly import UNKNOWN_SPEAKER, assemble, speaker_name
 
 NOW = datetime(2026, 11, 25, tzinfo=UTC)
 END = datetime(2026, 11, 24, 11, tzinfo=UTC)

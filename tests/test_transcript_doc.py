@@ -20,10 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from assets.transcript_doc import (
+from assets.drive.doc_text_parser import (
     DocParagraph,
     merge_paragraphs,
-    merge_turns,
     parse_transcript_doc,
 )
 
@@ -120,6 +119,15 @@ def test_a_doc_without_transcript_lines_has_no_paragraphs() -> None:
     assert parsed.paragraphs == [] and parsed.title is None
 
 
-def test_merge_turns_matches_meet_entries_to_doc_paragraphs() -> None:
-    entries = [("Ana", "Hi  there."), ("Ana", "Shall we?"), ("Bo", "Yes."), ("Ana", "Ok.")]
-    assert merge_turns(entries) == [("Ana", "Hi there. Shall we?"), ("Bo", "Yes."), ("Ana", "Ok.")]
+def test_consecutive_paragraphs_of_one_speaker_merge_keeping_the_first_offset() -> None:
+    paragraphs = [
+        DocParagraph("Ana", "Hi there.", 0),
+        DocParagraph("Ana", "Shall we?", 12),
+        DocParagraph("Bo", "Yes.", 15),
+        DocParagraph("Ana", "Ok.", None),
+    ]
+    assert merge_paragraphs(paragraphs) == [
+        DocParagraph("Ana", "Hi there. Shall we?", 0),
+        DocParagraph("Bo", "Yes.", 15),
+        DocParagraph("Ana", "Ok.", None),
+    ]

@@ -284,7 +284,7 @@ def check_catalog(page, assets: dict[str, str], tmp_path: Path) -> None:
 def check_model_pages(page, tmp_path: Path) -> None:
     """Every SQL model's page: a column table (names, types, descriptions from the view) and
     its SQL in full."""
-    from assets.sql_models import load_models, view_schemas
+    from assets.models.sql_models import load_models, view_schemas
 
     models = load_models()
     schemas = view_schemas(models)

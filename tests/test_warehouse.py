@@ -4,7 +4,8 @@ import duckdb
 import pandas as pd
 import pytest
 
-from assets.warehouse import Column, Table, replace_slice
+from assets.warehouse.slices import replace_slice
+from assets.warehouse.tables import Column, Table
 
 TABLE = Table(
     "things",
@@ -34,6 +35,7 @@ def rows(conn):
 
 def test_replace_only_the_written_slice(tmp_path):
     conn = duckdb.connect(str(tmp_path / "w.duckdb"))
+    TABLE.create(conn)
     d1, d2, d3 = date(2026, 1, 1), date(2026, 1, 2), date(2026, 1, 3)
     replace_slice(conn, TABLE, pd.concat([frame(d1, ["a"]), frame(d2, ["b", "c"])]), d1, d3)
     replace_slice(conn, TABLE, frame(d2, ["z"]), d2, d3)
@@ -55,6 +57,7 @@ def test_replace_only_the_written_slice(tmp_path):
 
 def test_rows_outside_the_slice_are_refused_and_nothing_changes(tmp_path):
     conn = duckdb.connect(str(tmp_path / "w.duckdb"))
+    TABLE.create(conn)
     d1, d2 = date(2026, 1, 1), date(2026, 1, 2)
     replace_slice(conn, TABLE, frame(d1, ["a"]), d1, d2)
     with pytest.raises(ValueError, match="outside"):
@@ -64,6 +67,7 @@ def test_rows_outside_the_slice_are_refused_and_nothing_changes(tmp_path):
 
 def test_failure_mid_write_rolls_back(tmp_path):
     conn = duckdb.connect(str(tmp_path / "w.duckdb"))
+    TABLE.create(conn)
     d1, d2 = date(2026, 1, 1), date(2026, 1, 2)
     replace_slice(conn, TABLE, frame(d1, ["a"]), d1, d2)
     bad = frame(d1, ["b"])
@@ -76,6 +80,8 @@ def test_failure_mid_write_rolls_back(tmp_path):
 def test_older_table_gains_new_columns(tmp_path):
     conn = duckdb.connect(str(tmp_path / "w.duckdb"))
     conn.execute("CREATE TABLE things (partition_date DATE, id VARCHAR, legacy INTEGER)")
+    TABLE.create(conn)  # exists: left as it is
+    TABLE.add_missing_columns(conn)
     d1, d2 = date(2026, 1, 1), date(2026, 1, 2)
     replace_slice(conn, TABLE, frame(d1, ["a"]), d1, d2)
     assert conn.execute("SELECT id, legacy, tags FROM things").fetchall() == [

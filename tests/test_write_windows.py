@@ -5,7 +5,7 @@ from itertools import pairwise
 
 import pytest
 
-from assets.write_windows import write_windows
+from assets.transcripts.window_plan import write_windows
 
 FIRST = date(2026, 1, 1)
 
@@ -42,8 +42,8 @@ def test_the_days_meet_still_keeps_are_one_last_window():
 
 def test_one_window_when_everything_is_recent_or_fits():
     meetings = [day(d) for d in range(5)]
-    assert write_windows(day(0), day(5), meetings, day(0)) == [(day(0), day(5))]
-    assert write_windows(day(0), day(5), meetings, None) == [(day(0), day(5))]
+    assert write_windows(day(0), day(5), meetings, day(0), 1000) == [(day(0), day(5))]
+    assert write_windows(day(0), day(5), meetings, None, 1000) == [(day(0), day(5))]
     assert write_windows(day(0), day(5), [], None, meetings_per_write=1) == [(day(0), day(5))]
 
 
@@ -73,6 +73,6 @@ def test_windows_always_tile_the_slice(per_write, recent):
 
 
 def test_an_empty_slice_has_no_window_and_a_bad_size_is_refused():
-    assert write_windows(day(3), day(3), [], None) == []
+    assert write_windows(day(3), day(3), [], None, 1000) == []
     with pytest.raises(ValueError, match="at least 1"):
         write_windows(day(0), day(1), [], None, meetings_per_write=0)

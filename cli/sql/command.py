@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from cli.demo_paths import DEMO_DUCKDB_PATH
 from cli.sql.pager import Pager, pager_command, plain_output
 from cli.sql.prompt import interactive
 from cli.sql.runner import (
@@ -15,7 +16,6 @@ from cli.sql.runner import (
     StatementRunner,
     missing_message,
 )
-from resources.settings import DEMO_DUCKDB_PATH
 
 
 def wait_seconds(text: str) -> float:

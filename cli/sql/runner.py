@@ -20,7 +20,7 @@ from typing import Any, TextIO
 import duckdb
 
 from cli.sql.rendering import Result, render
-from resources.duckdb_lock import LockHolder, LockWaitTimeout, open_when_free
+from resources.duckdb_warehouse import LockHolder, LockWaitTimeout, open_when_free
 
 DEFAULT_WAIT_SECONDS = 30.0
 # DuckDB settings of every session (duckdb_settings() describes each).

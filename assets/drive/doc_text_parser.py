@@ -1,0 +1,125 @@
+"""Meet's transcript Google Docs, exported as text/plain, read back into speaker paragraphs.
+
+The layout read (README, "Transcript Docs"; tests/fixtures/transcript_docs/)::
+
+    Nov 24, 2026                           date line            } header: anything before the
+    Sprint planning - Transcript           "<title> - Transcript" } first timestamp line
+    00:00:00                               timestamp line: HH:MM:SS from the transcript's start
+                                           blank line
+    Ana Souza: Let's get started.          one paragraph per line: "Speaker: text"
+    Bruno Lima: Quick update: it is done.  (the speaker is everything before the first ": ")
+                                           blank lines
+    00:01:12                               the next block; a speaker who talks across a
+                                           timestamp is named again after it
+    Bruno Lima: We're blocked on the API.
+    Transcription ended after 00:44:51     end of the transcript
+    This editable transcript was ...       footer: ignored
+
+A byte order mark and CRLF or LF line ends are accepted. With Gemini notes, the Doc starts with
+the notes and the transcript follows a ``📖 Transcript`` heading; only what follows it is read.
+A line inside the transcript that is none of the above is kept in ``unparsed_lines`` (the raw
+text is stored anyway), never guessed at and never an error.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+TIMESTAMP = re.compile(r"^(\d{1,2}):(\d{2}):(\d{2})$")
+ENDED = re.compile(r"^Transcription ended after (\d{1,2}):(\d{2}):(\d{2})$")
+SPEAKER_LINE = re.compile(r"^([^:\s][^:]{0,99}?): (.*\S.*)$")
+GEMINI_HEADING = "📖 Transcript"
+TITLE_SUFFIX = " - Transcript"
+
+
+@dataclass(frozen=True)
+class DocParagraph:
+    """One paragraph of a transcript Doc: who spoke, what, and the timestamp line above it."""
+
+    speaker: str
+    text: str
+    offset_seconds: int | None
+
+
+@dataclass
+class ParsedDoc:
+    """What a transcript Doc's text holds."""
+
+    paragraphs: list[DocParagraph] = field(default_factory=list)
+    title: str | None = None
+    ended_after_seconds: int | None = None
+    unparsed_lines: list[str] = field(default_factory=list)
+
+
+def _seconds(match: re.Match[str]) -> int:
+    hours, minutes, seconds = (int(g) for g in match.groups())
+    return hours * 3600 + minutes * 60 + seconds
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.lstrip("\ufeff").splitlines()]
+
+
+def _transcript_start(lines: list[str]) -> int | None:
+    """Index of the line where the transcript's blocks begin: the first timestamp line (after
+    the Gemini heading when there is one), else the line after ``<title> - Transcript``."""
+    first = 0
+    if GEMINI_HEADING in lines:
+        first = lines.index(GEMINI_HEADING) + 1
+    for index in range(first, len(lines)):
+        if TIMESTAMP.match(lines[index]):
+            return index
+        if ENDED.match(lines[index]):
+            break
+    for index in range(first, len(lines)):
+        if lines[index].endswith(TITLE_SUFFIX):
+            return index + 1
+    return None
+
+
+def _title(lines: list[str], start: int) -> str | None:
+    for line in reversed(lines[:start]):
+        if line.endswith(TITLE_SUFFIX):
+            return line[: -len(TITLE_SUFFIX)].strip() or None
+    return None
+
+
+def parse_transcript_doc(text: str) -> ParsedDoc:
+    """The paragraphs of a transcript Doc's text; never raises on unexpected lines."""
+    lines = _lines(text)
+    start = _transcript_start(lines)
+    parsed = ParsedDoc()
+    if start is None:
+        return parsed
+    parsed.title = _title(lines, start)
+    offset: int | None = None
+    for line in lines[start:]:
+        if not line:
+            continue
+        if ended := ENDED.match(line):
+            parsed.ended_after_seconds = _seconds(ended)
+            break
+        if stamp := TIMESTAMP.match(line):
+            offset = _seconds(stamp)
+        elif spoken := SPEAKER_LINE.match(line):
+            speaker, words = spoken.group(1).strip(), " ".join(spoken.group(2).split())
+            parsed.paragraphs.append(DocParagraph(speaker, words, offset))
+        else:
+            parsed.unparsed_lines.append(line)
+    return parsed
+
+
+def merge_paragraphs(paragraphs: list[DocParagraph]) -> list[DocParagraph]:
+    """Consecutive paragraphs of one speaker as one (a timestamp line splits a speaker's turn
+    in the Doc); each keeps the offset of its first part."""
+    merged: list[DocParagraph] = []
+    for paragraph in paragraphs:
+        if merged and merged[-1].speaker == paragraph.speaker:
+            last = merged[-1]
+            merged[-1] = DocParagraph(
+                last.speaker, f"{last.text} {paragraph.text}", last.offset_seconds
+            )
+        else:
+            merged.append(paragraph)
+    return merged

@@ -1,0 +1,93 @@
+"""The DuckDB file's schema, versioned: every writer and the SQL models run ``migrate`` first.
+
+The version is kept in the table ``meetsync_schema`` (one row per applied migration). Each
+migration runs once, in its own transaction with the version it brings, so a file is always
+at one version. Migrations, in order:
+
+1. the five pipeline tables as ``tables.py`` defines them; a file written before versions
+   were kept gains the columns it lacks;
+2. ``sql/migrations/0002_attendee_answers.sql``: rows imported before attendees' answers and
+   rooms were kept get them (unknown answers, rooms out of the attendees);
+3. ``sql/migrations/0003_account_email.sql``: rows imported before ``account_email`` take the
+   file's one connected account.
+
+A schema change is a new entry at the end of ``MIGRATIONS``, never an edit of an old one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from assets.warehouse.slices import transaction
+from assets.warehouse.tables import PIPELINE_TABLES
+
+MIGRATIONS_DIR = Path(__file__).parent / "sql" / "migrations"
+VERSION_TABLE = "meetsync_schema"
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    description: str
+    apply: Callable[[duckdb.DuckDBPyConnection], None]
+
+
+def _create_pipeline_tables(conn: duckdb.DuckDBPyConnection) -> None:
+    for table in PIPELINE_TABLES:
+        table.create(conn)
+        table.add_missing_columns(conn)
+
+
+def _sql_file(name: str) -> Callable[[duckdb.DuckDBPyConnection], None]:
+    def apply(conn: duckdb.DuckDBPyConnection) -> None:
+        conn.execute((MIGRATIONS_DIR / name).read_text(encoding="utf-8"))
+
+    return apply
+
+
+MIGRATIONS = (
+    Migration(1, "the pipeline tables, with every column", _create_pipeline_tables),
+    Migration(
+        2, "attendee answers and rooms of older rows", _sql_file("0002_attendee_answers.sql")
+    ),
+    Migration(3, "account_email of older rows", _sql_file("0003_account_email.sql")),
+)
+SCHEMA_VERSION = MIGRATIONS[-1].version
+
+
+def schema_version(conn: duckdb.DuckDBPyConnection) -> int:
+    """The file's version: 0 for a file without the version table (new, or from before
+    versions were kept)."""
+    found = conn.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [VERSION_TABLE]
+    ).fetchone()
+    if not found or not found[0]:
+        return 0
+    row = conn.execute(f"SELECT max(version) FROM {VERSION_TABLE}").fetchone()
+    return int(row[0]) if row and row[0] is not None else 0
+
+
+def migrate(conn: duckdb.DuckDBPyConnection) -> list[int]:
+    """Bring the file to ``SCHEMA_VERSION``; the versions applied (none when it is current)."""
+    if schema_version(conn) == SCHEMA_VERSION:
+        return []
+    conn.execute(
+        f"CREATE TABLE IF NOT EXISTS {VERSION_TABLE} "
+        "(version INTEGER PRIMARY KEY, description VARCHAR, applied_at TIMESTAMPTZ)"
+    )
+    applied = []
+    for migration in MIGRATIONS:
+        if migration.version <= schema_version(conn):
+            continue
+        with transaction(conn):
+            migration.apply(conn)
+            conn.execute(
+                f"INSERT INTO {VERSION_TABLE} VALUES (?, ?, now())",
+                [migration.version, migration.description],
+            )
+        applied.append(migration.version)
+    return applied
