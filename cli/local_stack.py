@@ -41,7 +41,7 @@ def start_local_stack(
     days: int = 30,
     meetings_per_day: int = 12,
     seed: int = 7,
-    timezone: str = "UTC",
+    calendar_timezone: str = "UTC",
     latency_seconds: float = 0.0,
     port: int = 0,
     quota: QuotaConfig | None = None,
@@ -50,7 +50,7 @@ def start_local_stack(
     ``quota``: the per-user quotas the emulator enforces (none by default); meetsync's
     limiters are set to them."""
     quota = quota or QuotaConfig()
-    workspace = recent_workspace(seed, days, meetings_per_day, timezone)
+    workspace = recent_workspace(seed, days, meetings_per_day, calendar_timezone)
     emulator = Emulator(
         workspace, faults=FaultConfig(latency_seconds=latency_seconds), port=port, quota=quota
     )
@@ -65,7 +65,7 @@ def start_local_stack(
         "GOOGLE_CLIENT_SECRET": client_secret,
         "MEETSYNC_HOME": str(workdir / "home"),
         "MEETSYNC_DUCKDB_PATH": str(workdir / "meetsync.duckdb"),
-        "MEETSYNC_TIMEZONE": timezone,
+        "MEETSYNC_TIMEZONE": calendar_timezone,  # meetsync reads the calendar in its zone
         "MEETSYNC_START_DATE": (datetime.now(UTC) - timedelta(days=days)).date().isoformat(),
         "DAGSTER_HOME": str(dagster_home),
         # Stay under the emulator's quota of each API, or a generous one when it enforces none.

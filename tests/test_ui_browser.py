@@ -34,7 +34,6 @@ import duckdb
 import pytest
 
 from cli.backfill import materialize_command
-from tests.test_definitions import EXPECTED_ASSETS
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(300)]
 
@@ -299,7 +298,8 @@ def check_model_pages(page, tmp_path: Path) -> None:
         if show_more.count():
             show_more.click()
             expect(page.get_by_role("button", name="Show less")).to_be_visible()
-        sql = page.locator("pre code").filter(has_text=f"CREATE OR REPLACE VIEW {model.name}")
+        first_line = model.statement.splitlines()[0].strip()
+        sql = page.locator("pre code").filter(has_text=first_line)
         last_line = model.statement.splitlines()[-1].strip()
         expect(sql).to_contain_text(last_line)
         page.screenshot(path=str(tmp_path / f"model_{model.name}.png"), full_page=True)
@@ -386,7 +386,6 @@ def launch_partition_from_ui(page, asset: str, partition: str, tmp_path: Path) -
 def test_ui_lists_assets_and_materializes_a_partition(stack, dagster_dev, page, tmp_path):
     started = time.monotonic()
     assets = expected_assets()
-    assert set(assets) == EXPECTED_ASSETS  # the snapshot in test_definitions
 
     check_no_community_dialog(page, dagster_dev.url)
     check_catalog(page, assets, tmp_path)
