@@ -21,10 +21,14 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 -q
 
+# Pure logic and in-process tests only (no emulator, process or browser): under a minute.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -n 2 -q -m "not integration"
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/sqlfluff lint dbt_like_sql assets/sql cli/sql
+	$(BIN)/sqlfluff lint dbt_like_sql assets/warehouse/sql cli/sql
 
 ui: $(STAMP)
 	$(BIN)/python -m cli.ui

@@ -1,56 +1,40 @@
-"""Fixtures for integration tests: a seeded emulator, a real OAuth connection, a temp DuckDB."""
+"""Fixtures for integration tests: a seeded emulator, a real OAuth connection, a temp DuckDB.
+
+``emulator`` serves the test's ``workspace``; a module that needs another workspace overrides
+``workspace``. Tests that use these fixtures, start processes or browsers, or run the whole
+pipeline are marked ``integration``; ``make test-fast`` runs the others.
+"""
 
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 import dagster as dg
 import pytest
 
-from emulator import Emulator, FaultConfig, generate_workspace
+from emulator import Emulator, FaultConfig
 from emulator.browser import register_consent_browser
-from emulator.wire.server import DEFAULT_CLIENTS
+from tests.helpers import Environment, make_workspace
 
 warnings.filterwarnings("ignore", category=dg.BetaWarning)
 warnings.filterwarnings("ignore", category=dg.PreviewWarning)
 
-CLIENT_ID, CLIENT_SECRET = next(iter(DEFAULT_CLIENTS.items()))
-TODAY = datetime.now(UTC).date()
-YESTERDAY = TODAY - timedelta(days=1)
+INTEGRATION_FIXTURES = frozenset(
+    {"emulator", "environment", "connected", "connected_factory", "consent_browser"}
+)
+INTEGRATION_FOLDERS = frozenset({"end_to_end", "emulator"})
 
 
-@dataclass
-class Environment:
-    emulator: Emulator
-    home: Path
-    duckdb_path: Path
-
-    def env(self) -> dict[str, str]:
-        return {
-            "GOOGLE_API_ENDPOINT": self.emulator.url,
-            "GOOGLE_CLIENT_ID": CLIENT_ID,
-            "GOOGLE_CLIENT_SECRET": CLIENT_SECRET,
-            "MEETSYNC_HOME": str(self.home),
-            "MEETSYNC_DUCKDB_PATH": str(self.duckdb_path),
-            "MEETSYNC_RETRY_BASE_SECONDS": "0.01",
-            "MEETSYNC_CALENDAR_QPM": "0",
-            "MEETSYNC_MEET_QPM": "0",
-        }
-
-
-def make_workspace(days: int = 10, meetings_per_day: int = 6, seed: int = 11, **kwargs):
-    return generate_workspace(
-        seed=seed,
-        end_date=YESTERDAY,
-        days=days,
-        meetings_per_day=meetings_per_day,
-        now=datetime.now(UTC),
-        long_transcript_entries=kwargs.pop("long_transcript_entries", 400),
-        **kwargs,
-    )
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        folder = item.path.relative_to(item.config.rootpath / "tests").parts[0]
+        if (
+            folder in INTEGRATION_FOLDERS
+            or INTEGRATION_FIXTURES & set(getattr(item, "fixturenames", ()))
+            or item.get_closest_marker("slow")
+            or item.get_closest_marker("browser")
+        ):
+            item.add_marker(pytest.mark.integration)
 
 
 @pytest.fixture(scope="session")
@@ -86,10 +70,6 @@ def connected(environment, consent_browser) -> Environment:
 
     connect(Settings.from_env(), open_browser=True, browser=consent_browser, timeout_seconds=30)
     return environment
-
-
-def day_range(first: date, last: date) -> list[date]:
-    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -44,3 +45,19 @@ class ConferenceLookup:
     unsupported: bool = False
     requests: int = 0
     not_permitted: bool = False
+
+
+def requests_by_meeting(lookups: dict[str, ConferenceLookup]) -> dict[str, float]:
+    """event_id -> Google requests made for that meeting: its share of its code's record
+    search, and every request for the records matched to it."""
+    spent: dict[str, float] = defaultdict(float)
+    for lookup in lookups.values():
+        if not lookup.assigned:
+            continue
+        share = lookup.requests / len(lookup.assigned)
+        for event_id, records in lookup.assigned.items():
+            spent[event_id] += share
+            for record in records:
+                fetched = lookup.transcripts.get(record["name"])
+                spent[event_id] += fetched.requests if fetched else 0
+    return dict(spent)

@@ -12,7 +12,6 @@ from datetime import UTC, datetime
 
 import dagster as dg
 
-from assets.calendar.meet_meetings import meet_meetings
 from assets.transcripts.meet_step import MEET_TABLES, import_meet_slice
 from assets.transcripts.transcript_checks import CHECKS
 from assets.warehouse.partition_metadata import days_label, record_day_metadata
@@ -25,7 +24,7 @@ from resources.google_workspace import GoogleWorkspaceResource
 def _spec(table: Table, description: str) -> dg.AssetSpec:
     return dg.AssetSpec(
         table.name,
-        deps=[meet_meetings],
+        deps=["meet_meetings"],
         description=description,
         group_name="google_meet",
         kinds={"google", "duckdb"},

@@ -24,10 +24,9 @@ from assets.meet.conference_fetch import (
     fetch_conferences,
     meetings_past_retention,
 )
-from assets.meet.conference_lookup import ConferenceLookup
+from assets.meet.conference_lookup import ConferenceLookup, requests_by_meeting
 from assets.transcripts.transcript_rows import build_frames, meetings_of
 from assets.transcripts.window_plan import write_windows
-from assets.warehouse.partition_metadata import requests_by_meeting
 from google_client import GoogleClient
 
 WAIT_TICK_SECONDS = 1.0

@@ -20,7 +20,6 @@ from datetime import date, timedelta
 import dagster as dg
 import pandas as pd
 
-from assets.meet.conference_lookup import ConferenceLookup
 from assets.warehouse.transcript_results import AVAILABLE
 
 
@@ -47,22 +46,6 @@ def row_counts_by_day(days: list[date], frame: pd.DataFrame) -> dict[date, dict]
     """Per day: the table frame's rows, as Dagster's row count."""
     rows = rows_by_day(frame)
     return {day: {"dagster/row_count": rows[day]} for day in days}
-
-
-def requests_by_meeting(lookups: dict[str, ConferenceLookup]) -> dict[str, float]:
-    """event_id -> Google requests made for that meeting: its share of its code's record
-    search, and every request for the records matched to it."""
-    spent: dict[str, float] = defaultdict(float)
-    for lookup in lookups.values():
-        if not lookup.assigned:
-            continue
-        share = lookup.requests / len(lookup.assigned)
-        for event_id, records in lookup.assigned.items():
-            spent[event_id] += share
-            for record in records:
-                fetched = lookup.transcripts.get(record["name"])
-                spent[event_id] += fetched.requests if fetched else 0
-    return dict(spent)
 
 
 def meet_numbers_by_day(
