@@ -19,22 +19,29 @@ WITH attendee AS (
     FROM meet_meetings
 ),
 
-with_domains AS (
+answer AS (
     SELECT
         event_id,
         partition_date,
         start_time,
         title,
         conference_id,
-        response.email AS attendee_email,
-        response.response_status,
-        response.is_optional,
-        nullif(lower(trim(regexp_extract(response.email, '@([^@]+)$', 1))), '')
+        account_email,
+        struct_extract(response, 'email') AS attendee_email,
+        struct_extract(response, 'response_status') AS response_status,
+        struct_extract(response, 'is_optional') AS is_optional
+    FROM attendee
+),
+
+with_domains AS (
+    SELECT
+        *,
+        nullif(lower(trim(regexp_extract(attendee_email, '@([^@]+)$', 1))), '')
             AS attendee_domain,
         nullif(lower(trim(regexp_extract(account_email, '@([^@]+)$', 1))), '')
             AS internal_domain
-    FROM attendee
-    WHERE response.email IS NOT NULL AND trim(response.email) <> ''
+    FROM answer
+    WHERE attendee_email IS NOT NULL AND trim(attendee_email) <> ''
 )
 
 SELECT

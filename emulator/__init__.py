@@ -1,4 +1,16 @@
-"""A faithful local Google Workspace: OAuth 2.0, Calendar v3 and Meet v2 over real HTTP."""
+"""A faithful local Google Workspace over real HTTP, in Google's wire format and errors, for
+the demo, the tests and the benchmark. It serves:
+
+- OAuth 2.0 for installed apps: ``/o/oauth2/auth`` (consent, scopes that can be unticked),
+  ``/token`` (codes, refresh, ``invalid_grant``) and ``/revoke``;
+- Calendar v3: ``calendars.get``, ``events.list`` and ``events.get``;
+- Meet v2: ``conferenceRecords.list/get`` and their ``transcripts``, ``transcripts.entries``
+  and ``participants``, and ``spaces.get``;
+- Drive v3: ``files.get`` and ``files.export`` of the Docs Meet writes for transcripts.
+
+``wire/`` is the HTTP plumbing (server, routes, errors, paging, ``fields``, faults, quotas,
+timestamps), ``apis/`` one module per API, ``data/`` the accounts' data and its generator.
+"""
 
 from emulator.data.account import Workspace
 from emulator.data.workspace import generate_workspace

@@ -1,6 +1,9 @@
 """The asset meet_meetings: the calendar events that are Google Meet meetings, and its checks."""
 
+from datetime import date
+
 import dagster as dg
+import duckdb
 import pandas as pd
 from dagster_duckdb import DuckDBResource
 
@@ -52,6 +55,17 @@ def meeting_checks(frame: pd.DataFrame) -> list[dg.AssetCheckResult]:
     ]
 
 
+def import_meet_meetings_slice(
+    conn: duckdb.DuckDBPyConnection, first_day: date, end_day: date
+) -> pd.DataFrame:
+    """Replace the partitions [first_day, end_day) of meet_meetings with the calendar_events
+    rows that are Meet meetings; the rows written."""
+    migrate(conn)
+    frame = query_slice(conn, "meet_meetings_slice", first_day, end_day)
+    replace_slice(conn, MEET_MEETINGS, frame, first_day, end_day)
+    return frame
+
+
 @dg.asset(
     deps=[calendar_events],
     partitions_def=daily_partitions,
@@ -70,11 +84,8 @@ def meet_meetings(
     and the Meet meeting code.
     Events without conference data, or with another solution (Zoom add-ons...), are not here."""
     window = context.partition_time_window
-    first_day, end_day = window.start.date(), window.end.date()
     with duckdb.get_connection() as conn:
-        migrate(conn)
-        frame = query_slice(conn, "meet_meetings_slice", first_day, end_day)
-        replace_slice(conn, MEET_MEETINGS, frame, first_day, end_day)
+        frame = import_meet_meetings_slice(conn, window.start.date(), window.end.date())
     days = partition_days(context.partition_keys)
     record_day_metadata(context, "meet_meetings", row_counts_by_day(days, frame))
     return dg.MaterializeResult(check_results=meeting_checks(frame))

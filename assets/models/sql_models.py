@@ -6,6 +6,11 @@ models, ``-- description: ...`` what the model is, and ``-- column: name: what i
 documents a column. The code version is the file's hash, so an edited model shows as changed
 in the UI.
 
+A model may count meetings by status with ``$transcript_status_counts``: the loader puts there
+one ``count(*) FILTER (WHERE transcript_status = ...)`` column per status of
+``transcript_results.STATUS_COUNT_COLUMNS``, described by its ``STATUS_MEANINGS``, so the
+statuses a model counts are the ones Python defines. No other value is ever written into SQL.
+
 A model's column schema is the view's own: its columns and types are what DuckDB's DESCRIBE
 says of the view, created over empty pipeline tables when the code location loads and over
 the warehouse when it is materialized. A column's description is its ``-- column:`` header,
@@ -28,9 +33,19 @@ from dagster_duckdb import DuckDBResource
 import dbt_like_sql
 from assets.warehouse.migrations import migrate
 from assets.warehouse.tables import PIPELINE_TABLES, Table, quoted_identifier
+from assets.warehouse.transcript_results import STATUS_COUNT_COLUMNS, STATUS_MEANINGS
 
 MODELS_DIR = Path(str(importlib.resources.files(dbt_like_sql)))
 HEADER = re.compile(r"^--\s*(depends_on|description|column)\s*:\s*(.*)$")
+STATUS_COUNTS = "$transcript_status_counts"
+
+
+def transcript_status_counts() -> str:
+    """The columns ``$transcript_status_counts`` stands for, one per status."""
+    return ",\n        ".join(
+        f"count(*) FILTER (WHERE transcript_status = '{status}') AS {quoted_identifier(column)}"
+        for status, column in STATUS_COUNT_COLUMNS.items()
+    )
 
 
 @dataclass(frozen=True)
@@ -47,10 +62,11 @@ class SqlModel:
 
     @property
     def statement(self) -> str:
-        """The SQL after the header comments: the model's SELECT."""
+        """The SQL after the header comments: the model's SELECT, its status counts spelled
+        out."""
         lines = self.sql.splitlines()
         first = next((i for i, line in enumerate(lines) if _is_code(line)), len(lines))
-        return "\n".join(lines[first:]).strip()
+        return "\n".join(lines[first:]).strip().replace(STATUS_COUNTS, transcript_status_counts())
 
     @property
     def create_view(self) -> str:
@@ -82,6 +98,8 @@ def parse_model(path: Path) -> SqlModel:
     if "depends_on" not in headers:
         raise ValueError(f"{path}: missing '-- depends_on: ...' header")
     deps = tuple(d.strip() for d in headers["depends_on"].split(",") if d.strip())
+    if STATUS_COUNTS in sql:
+        columns |= {STATUS_COUNT_COLUMNS[s]: m for s, m in STATUS_MEANINGS.items()}
     return SqlModel(path.stem, sql, deps, headers.get("description", ""), columns)
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -20,12 +19,11 @@ from assets.transcripts.transcript_checks import coverage_checks
 from assets.transcripts.window_fetch import FetchedWindow, fetch_meet_windows
 from assets.warehouse.migrations import migrate
 from assets.warehouse.partition_metadata import days_label, meet_numbers_by_day, row_counts_by_day
-from assets.warehouse.slices import query_slice, replace_slices
+from assets.warehouse.slices import Connect, query_slice, replace_slices
 from assets.warehouse.tables import CONFERENCE_RECORDS, TRANSCRIPT_ENTRIES, TRANSCRIPTS
 from google_client import GoogleClient, RequestUsage
 
 MEET_TABLES = (CONFERENCE_RECORDS, TRANSCRIPTS, TRANSCRIPT_ENTRIES)
-Connect = Callable[[], AbstractContextManager[duckdb.DuckDBPyConnection]]
 
 
 @dataclass

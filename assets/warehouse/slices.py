@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -13,6 +13,8 @@ import pandas as pd
 from assets.warehouse.tables import Table, quoted_identifier
 
 SQL_DIR = Path(__file__).parent / "sql"
+# How a step opens the DuckDB file: ``WarehouseResource.get_connection``, or a test's own.
+Connect = Callable[[], AbstractContextManager[duckdb.DuckDBPyConnection]]
 
 
 @contextmanager

@@ -28,10 +28,28 @@ STATUSES = (
 # are available transcripts that are not final yet. 'unsupported' heals once the account's
 # Meet access is fixed; 'not_permitted' needs a new consent (then a re-import).
 RECHECK_STATUSES = (PENDING, NO_CONFERENCE, FAILED, UNSUPPORTED)
+# The meetings model's status of a meeting Meet was not asked about yet (no transcripts row).
+NOT_FETCHED = "not_fetched"
+# Per status, what it means for a meeting: the descriptions of the columns that count them.
+STATUS_MEANINGS = {
+    AVAILABLE: "Meetings with transcript_status 'available'",
+    PENDING: "Meetings whose transcript Meet is still generating",
+    NO_TRANSCRIPT: "Meetings that took place without a transcript",
+    NO_CONFERENCE: "Meetings with no conference record the account may read",
+    EXPIRED: "Meetings older than Meet keeps conference records, without a readable Doc",
+    UNSUPPORTED: "Meetings the Meet API refused to report on (e.g. personal accounts)",
+    NOT_PERMITTED: "Meetings imported while the connection had no Meet access",
+    FAILED: "Meetings whose Meet requests failed for good",
+    NOT_FETCHED: "Meetings whose transcripts were not imported yet",
+}
+# The column of a model that counts meetings of a status: its name, except for 'available'.
+STATUS_COUNT_COLUMNS = {status: status for status in STATUS_MEANINGS} | {
+    AVAILABLE: "with_transcript"
+}
 NOT_PERMITTED_DETAIL = "The connection has no Meet access: run meetsync connect to grant it"
 
 # Where an available transcript came from: Meet's REST API (30 days), or the Google Doc Meet
-# wrote (assets/doc_transcripts.py).
+# wrote (assets/drive/).
 MEET_API = "meet_api"
 DRIVE_DOC = "drive_doc"
 SOURCES = (MEET_API, DRIVE_DOC)

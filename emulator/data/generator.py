@@ -525,7 +525,7 @@ SCENARIO_APPLIERS: dict[str, Callable[[Plan, Generator], None] | None] = {
     "expired": None,
     "entry_without_participant": _orphan,
 }
-# Tagged by the Docs Meet writes (emulator.transcript_docs), each at least once when a
+# Tagged by the Docs Meet writes (emulator.data.meet_docs), each at least once when a
 # workspace has enough transcripts: an unshared or deleted Doc, Gemini notes, an agenda Doc.
 SCENARIOS = tuple(SCENARIO_APPLIERS) + DOC_SCENARIOS
 

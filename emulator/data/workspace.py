@@ -1,7 +1,7 @@
 """Workspaces to serve: a seeded, realistic one, or one as a connected account shows it today.
 
-The account's data model is :class:`emulator.account.Workspace`; :mod:`emulator.generator`
-builds one from a :class:`~emulator.generator.WorkspaceParams`, whose field defaults are the
+The account's data model is :class:`emulator.data.account.Workspace`; :mod:`emulator.data.generator`
+builds one from a :class:`~emulator.data.generator.WorkspaceParams`, whose field defaults are the
 defaults here.
 """
 

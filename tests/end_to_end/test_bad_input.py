@@ -31,16 +31,17 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from assets.calendar.calendar_events import fetch_events_frame
+from assets.calendar.calendar_events import import_calendar_slice
 from assets.calendar.event_rows import event_row, events_frame, parse_time
+from assets.calendar.meet_meetings import import_meet_meetings_slice
 from assets.meet.conference_fetch import match_records
 from assets.meet.conference_lookup import ConferenceLookup, RecordTranscripts
 from assets.meet.transcript_assembly import UNKNOWN_SPEAKER
 from assets.transcripts.meet_step import import_meet_slice, write_meet_slices
 from assets.transcripts.transcript_rows import build_frames, meetings_of
 from assets.warehouse.migrations import migrate
-from assets.warehouse.slices import query_slice, replace_slice
-from assets.warehouse.tables import CALENDAR_EVENTS, MEET_MEETINGS
+from assets.warehouse.slices import replace_slice
+from assets.warehouse.tables import CALENDAR_EVENTS
 from assets.warehouse.transcript_results import STATUSES
 from emulator.wire.timefmt import calendar_datetime, proto_stamp
 from google_client import GoogleClient
@@ -86,15 +87,14 @@ def code_for(n: int) -> str:
 
 # ----- the production path, asset by asset
 def import_day(google: GoogleClient, conn: duckdb.DuckDBPyConnection) -> None:
-    """What calendar_events, meet_meetings and meet_transcripts do for the partition DAY."""
-    migrate(conn)
-    frame, _ = fetch_events_frame(google, DAY_START, DAY_START + timedelta(days=1))
-    replace_slice(conn, CALENDAR_EVENTS, frame, DAY, NEXT_DAY)
-    meet = query_slice(conn, "meet_meetings_slice", DAY, NEXT_DAY)
-    replace_slice(conn, MEET_MEETINGS, meet, DAY, NEXT_DAY)
+    """What calendar_events, meet_meetings and meet_transcripts do for the partition DAY: the
+    functions their assets call."""
+    same = lambda: contextlib.nullcontext(conn)  # noqa: E731
+    import_calendar_slice(google, same, DAY_START, DAY_START + timedelta(days=1))
+    import_meet_meetings_slice(conn, DAY, NEXT_DAY)
     import_meet_slice(
         google,
-        lambda: contextlib.nullcontext(conn),
+        same,
         DAY,
         NEXT_DAY,
         now=datetime.now(UTC),

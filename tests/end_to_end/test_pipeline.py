@@ -157,8 +157,8 @@ def test_rematerializing_gives_identical_tables(imported):
 
 
 def test_expired_meetings(connected_factory):
-    """Meet has forgotten the meeting and its Doc is gone: expired (tests/test_history.py
-    has the meetings whose Doc is readable)."""
+    """Meet has forgotten the meeting and its Doc is gone: expired
+    (tests/assets/transcripts/test_history.py has the meetings whose Doc is readable)."""
     env, ws = connected_factory(days=36)
     event_id = scenario(ws, "expired")
     for attachment in ws.event(event_id).get("attachments", []):

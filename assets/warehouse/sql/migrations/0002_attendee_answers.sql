@@ -4,10 +4,10 @@
 UPDATE meet_meetings
 SET
     rooms = list_filter(
-        attendees, lambda e: ends_with(lower(e), '@resource.calendar.google.com')
+        attendees, LAMBDA e: ends_with(lower(e), '@resource.calendar.google.com')
     ),
     attendees = list_filter(
-        attendees, lambda e: NOT ends_with(lower(e), '@resource.calendar.google.com')
+        attendees, LAMBDA e: NOT ends_with(lower(e), '@resource.calendar.google.com')
     )
 WHERE attendee_responses IS NULL AND rooms IS NULL AND attendees IS NOT NULL;
 
@@ -15,7 +15,7 @@ UPDATE meet_meetings
 SET
     attendee_responses = list_transform(
         attendees,
-        lambda e: {
+        LAMBDA e: {
             'email': e,
             'response_status': NULL::VARCHAR,
             'is_optional': NULL::BOOLEAN,

@@ -1,9 +1,11 @@
 -- Rows imported before account_email existed were imported by the file's one connected
 -- account: they take it when the file names exactly one. Otherwise they stay NULL (unknown).
 UPDATE meet_meetings
-SET account_email = (
-    SELECT any_value(account_email) FROM meet_meetings WHERE account_email IS NOT NULL
-)
+SET
+    account_email = (
+        SELECT any_value(account_email) FROM meet_meetings
+        WHERE account_email IS NOT NULL
+    )
 WHERE
     account_email IS NULL
     AND (
@@ -11,9 +13,11 @@ WHERE
     ) = 1;
 
 UPDATE calendar_events
-SET account_email = (
-    SELECT any_value(account_email) FROM calendar_events WHERE account_email IS NOT NULL
-)
+SET
+    account_email = (
+        SELECT any_value(account_email) FROM calendar_events
+        WHERE account_email IS NOT NULL
+    )
 WHERE
     account_email IS NULL
     AND (
