@@ -1,6 +1,7 @@
 """The DuckDB file's schema, versioned: every writer and the SQL models run ``migrate`` first.
 
-The version is kept in the table ``meetsync_schema`` (one row per applied migration). Each
+The version is kept in the table ``meetsync_meta.schema_migrations`` (one row per applied
+migration; a schema of its own, so analysts' ``SHOW TABLES`` lists the warehouse only). Each
 migration runs once, in its own transaction with the version it brings, so a file is always
 at one version. Migrations, in order:
 
@@ -26,7 +27,8 @@ from assets.warehouse.slices import transaction
 from assets.warehouse.tables import PIPELINE_TABLES
 
 MIGRATIONS_DIR = Path(__file__).parent / "sql" / "migrations"
-VERSION_TABLE = "meetsync_schema"
+VERSION_SCHEMA, VERSION_TABLE = "meetsync_meta", "schema_migrations"
+VERSIONS = f"{VERSION_SCHEMA}.{VERSION_TABLE}"
 
 
 @dataclass(frozen=True)
@@ -63,11 +65,13 @@ def schema_version(conn: duckdb.DuckDBPyConnection) -> int:
     """The file's version: 0 for a file without the version table (new, or from before
     versions were kept)."""
     found = conn.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [VERSION_TABLE]
+        "SELECT count(*) FROM information_schema.tables "
+        "WHERE table_schema = ? AND table_name = ?",
+        [VERSION_SCHEMA, VERSION_TABLE],
     ).fetchone()
     if not found or not found[0]:
         return 0
-    row = conn.execute(f"SELECT max(version) FROM {VERSION_TABLE}").fetchone()
+    row = conn.execute(f"SELECT max(version) FROM {VERSIONS}").fetchone()
     return int(row[0]) if row and row[0] is not None else 0
 
 
@@ -75,8 +79,9 @@ def migrate(conn: duckdb.DuckDBPyConnection) -> list[int]:
     """Bring the file to ``SCHEMA_VERSION``; the versions applied (none when it is current)."""
     if schema_version(conn) == SCHEMA_VERSION:
         return []
+    conn.execute(f"CREATE SCHEMA IF NOT EXISTS {VERSION_SCHEMA}")
     conn.execute(
-        f"CREATE TABLE IF NOT EXISTS {VERSION_TABLE} "
+        f"CREATE TABLE IF NOT EXISTS {VERSIONS} "
         "(version INTEGER PRIMARY KEY, description VARCHAR, applied_at TIMESTAMPTZ)"
     )
     applied = []
@@ -86,7 +91,7 @@ def migrate(conn: duckdb.DuckDBPyConnection) -> list[int]:
         with transaction(conn):
             migration.apply(conn)
             conn.execute(
-                f"INSERT INTO {VERSION_TABLE} VALUES (?, ?, now())",
+                f"INSERT INTO {VERSIONS} VALUES (?, ?, now())",
                 [migration.version, migration.description],
             )
         applied.append(migration.version)

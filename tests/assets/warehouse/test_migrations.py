@@ -28,6 +28,7 @@ def test_a_new_file_gets_every_table_as_defined_once():
         for table in PIPELINE_TABLES:
             assert [c for c, _ in columns(conn, table.name)] == table.column_names
         assert migrate(conn) == []  # current: nothing to do
+        assert "schema_migrations" not in {r[0] for r in conn.execute("SHOW TABLES").fetchall()}
 
 
 def test_a_file_from_before_versions_gains_columns_and_its_old_rows_their_values(tmp_path):
@@ -58,7 +59,7 @@ def test_a_file_from_before_versions_gains_columns_and_its_old_rows_their_values
             "SELECT attendees, rooms, attendee_responses, account_email FROM meet_meetings"
         ).fetchone()
         events = conn.execute("SELECT account_email FROM calendar_events ORDER BY 1").fetchall()
-        applied = conn.execute("SELECT version FROM meetsync_schema ORDER BY 1").fetchall()
+        applied = conn.execute("SELECT version FROM meetsync_meta.schema_migrations ORDER BY 1").fetchall()
     unknown = {"response_status": None, "is_optional": None, "is_organizer": None}
     assert meeting == (
         ["ana@ourco.com", "carl@acme.com"],
