@@ -75,5 +75,7 @@ def start_local_stack(
     }
     os.environ.update(env)
     settings = Settings.from_env()
-    connection = connect(settings, open_browser=True, browser=register_consent_browser())
+    connection = connect(
+        settings, open_browser=True, browser=register_consent_browser(), timeout_seconds=60
+    )
     return LocalStack(emulator, env, settings, connection, workdir)

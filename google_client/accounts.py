@@ -60,7 +60,7 @@ def connect(
     *,
     open_browser: bool = True,
     browser: str | None = None,
-    timeout_seconds: float | None = 600,
+    timeout_seconds: float | None,
 ) -> StoredConnection:
     """Run Google's installed-app consent flow and store the resulting connection.
 

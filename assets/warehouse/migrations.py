@@ -65,8 +65,7 @@ def schema_version(conn: duckdb.DuckDBPyConnection) -> int:
     """The file's version: 0 for a file without the version table (new, or from before
     versions were kept)."""
     found = conn.execute(
-        "SELECT count(*) FROM information_schema.tables "
-        "WHERE table_schema = ? AND table_name = ?",
+        "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
         [VERSION_SCHEMA, VERSION_TABLE],
     ).fetchone()
     if not found or not found[0]:

@@ -124,7 +124,7 @@ def test_no_meet_request_for_a_meeting_meet_no_longer_keeps(tmp_path, monkeypatc
         env = Environment(emulator, tmp_path / "home", tmp_path / "meetsync.duckdb")
         for key, value in env.env().items():
             monkeypatch.setenv(key, value)
-        connect(Settings.from_env(), open_browser=True, browser=consent_browser)
+        connect(Settings.from_env(), open_browser=True, browser=consent_browser, timeout_seconds=30)
         recorder = RequestRecorder(emulator)
         with google_client() as google, duckdb.connect() as conn:
             migrate(conn)

@@ -59,7 +59,9 @@ def test_a_file_from_before_versions_gains_columns_and_its_old_rows_their_values
             "SELECT attendees, rooms, attendee_responses, account_email FROM meet_meetings"
         ).fetchone()
         events = conn.execute("SELECT account_email FROM calendar_events ORDER BY 1").fetchall()
-        applied = conn.execute("SELECT version FROM meetsync_meta.schema_migrations ORDER BY 1").fetchall()
+        applied = conn.execute(
+            "SELECT version FROM meetsync_meta.schema_migrations ORDER BY 1"
+        ).fetchall()
     unknown = {"response_status": None, "is_optional": None, "is_organizer": None}
     assert meeting == (
         ["ana@ourco.com", "carl@acme.com"],
