@@ -7,6 +7,8 @@ import contextlib
 import json
 import os
 import shutil
+import signal
+import subprocess
 import sys
 import urllib.error
 import urllib.request
@@ -264,3 +266,15 @@ def change_every_utterance(ws) -> None:
     for entries in ws.entries.values():
         for entry in entries:
             entry["text"] = entry.get("text", "") + " (revised)"
+
+
+def stop_process_group(process: subprocess.Popen) -> None:
+    """SIGTERM to dagster dev's whole group (webserver, daemon, code servers, runs), then
+    SIGKILL whatever is left."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.wait(timeout=15)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=10)

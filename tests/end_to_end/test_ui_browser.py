@@ -34,7 +34,7 @@ import duckdb
 import pytest
 
 from cli.backfill import materialize_command
-from tests.helpers import PROJECT_ROOT
+from tests.helpers import PROJECT_ROOT, stop_process_group
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(300)]
 
@@ -170,18 +170,6 @@ def sigint_not_ignored() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGINT, previous)
-
-
-def stop_process_group(process: subprocess.Popen) -> None:
-    """SIGTERM to dagster dev's whole group (webserver, daemon, code servers, runs), then
-    SIGKILL whatever is left."""
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGTERM)
-    with contextlib.suppress(subprocess.TimeoutExpired):
-        process.wait(timeout=15)
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGKILL)
-    process.wait(timeout=10)
 
 
 @pytest.fixture

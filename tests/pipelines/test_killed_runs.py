@@ -27,7 +27,7 @@ from emulator import Emulator, FaultConfig
 from pipelines.dead_runs import TAG_PREFIX, fail_runs_with_dead_workers
 from pipelines.sensors import dead_run_workers
 from resources.duckdb_warehouse import lock_holder
-from tests.helpers import DAGSTER, PROJECT_ROOT, YESTERDAY, cli_env
+from tests.helpers import DAGSTER, PROJECT_ROOT, YESTERDAY, cli_env, stop_process_group
 
 NEXT_RUN_BOUND_SECONDS = 90
 
@@ -208,13 +208,7 @@ def dagster_dev(env: dict[str, str], log: Path) -> Iterator[subprocess.Popen]:
     try:
         yield process
     finally:  # the whole group: webserver, daemon, code server, run workers
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            process.wait(timeout=15)
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
+        stop_process_group(process)
 
 
 def wait_for_run(
