@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 import dagster as dg
@@ -15,11 +15,12 @@ import duckdb
 import pandas as pd
 
 from assets.transcripts.fetch_progress import FetchProgress
+from assets.transcripts.keep_stored import meetings_to_keep, ranks_of, with_stored
 from assets.transcripts.transcript_checks import coverage_checks
 from assets.transcripts.window_fetch import FetchedWindow, fetch_meet_windows
 from assets.warehouse.migrations import migrate
 from assets.warehouse.partition_metadata import days_label, meet_numbers_by_day, row_counts_by_day
-from assets.warehouse.slices import Connect, query_slice, replace_slices
+from assets.warehouse.slices import Connect, query_slice, read_sql, replace_slices
 from assets.warehouse.tables import CONFERENCE_RECORDS, TRANSCRIPT_ENTRIES, TRANSCRIPTS
 from google_client import GoogleClient, RequestUsage
 
@@ -36,6 +37,7 @@ class WrittenSlice:
     check_records: list[pd.DataFrame] = field(default_factory=list)
     check_transcripts: list[pd.DataFrame] = field(default_factory=list)
     requests: int = 0  # Google requests of the whole step
+    kept: int = 0  # meetings whose stored rows ranked above what Google gave now
 
     def add(self, window: FetchedWindow) -> None:
         days = [d for d in self.days if window.first_day <= d < window.end_day]
@@ -69,7 +71,9 @@ def import_meet_slice(
 ) -> WrittenSlice:
     """Import the partitions [first_day, end_day) of the three Meet tables from the
     meet_meetings rows already written: each window in one transaction over the three
-    tables, a connection opened per window (so a long backfill lets readers in between)."""
+    tables, a connection opened per window (so a long backfill lets readers in between). A
+    meeting whose stored transcript is better than what Google gives now keeps it
+    (``keep_stored``)."""
     label = days_label(first_day, end_day)
     with connect() as conn:
         migrate(conn)
@@ -92,8 +96,10 @@ def import_meet_slice(
         meetings_per_write=meetings_per_write,
     ):
         with connect() as conn:
+            fetched, kept = keeping_what_is_better(conn, fetched)
             rows = write_meet_slices(conn, fetched.first_day, fetched.end_day, fetched.frames)
         written.add(fetched)
+        written.kept += len(kept)
         if (fetched.first_day, fetched.end_day) != (first_day, end_day):
             log.info(
                 "Wrote %s: %d meetings, %d transcript entries",
@@ -103,6 +109,12 @@ def import_meet_slice(
             )
     spent = google.usage().since(started)
     log.info(progress.summary(spent.requests, spent.retries, spent.rate_limit_waits))
+    if written.kept:
+        log.info(
+            "Kept the stored transcript of %d meetings: Google gives less for them now "
+            "(deleted after 30 days, unshared, or failing)",
+            written.kept,
+        )
     written.requests = spent.requests
     return written
 
@@ -122,6 +134,24 @@ def progress_logger(
             log.info(progress.line(spent.requests, spent.retries, spent.rate_limit_waits))
 
     return report
+
+
+def keeping_what_is_better(
+    conn: duckdb.DuckDBPyConnection, fetched: FetchedWindow
+) -> tuple[FetchedWindow, set[str]]:
+    """The window with the stored rows of the meetings whose stored transcript ranks above
+    what was fetched now (``keep_stored``), and those meetings."""
+    first, end = fetched.first_day, fetched.end_day
+    stored = ranks_of(query_slice(conn, "stored_transcript_ranks", first, end))
+    kept = meetings_to_keep(stored, fetched.transcripts)
+    if not kept:
+        return fetched, kept
+    bounds = {"first_day": first, "end_day": end, "event_ids": sorted(kept)}
+    rows = tuple(
+        conn.execute(read_sql(f"stored_{table.name}"), bounds).df() for table in MEET_TABLES
+    )
+    frames = with_stored(fetched.frames, (rows[0], rows[1], rows[2]), kept)
+    return replace(fetched, frames=frames), kept
 
 
 def stored_doc_ids(
