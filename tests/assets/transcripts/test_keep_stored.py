@@ -92,7 +92,7 @@ def test_a_kept_meeting_keeps_its_transcript_entries_and_records_together():
     kept = meetings_to_keep(ranks_of(stored[1]), new[1])
     written = with_stored(new, stored, kept)
     assert list(written[0]["event_id"]) == ["a"]
-    assert sorted(zip(written[1]["event_id"], written[1]["transcript_status"])) == [
+    assert sorted(zip(written[1]["event_id"], written[1]["transcript_status"], strict=True)) == [
         ("a", "available"),
         ("b", "available"),
     ]
