@@ -2,9 +2,11 @@
 
 The Docs of a meeting: the ``docsDestination`` documents Meet named while it still
 kept the meeting (stored by an earlier import), else the event's attachments that Meet wrote
-for this meeting: a Google Doc named ``<title> - YYYY/MM/DD HH:MM <zone> - Transcript`` (or the
-older ``<title> (YYYY-MM-DD HH:MM <zone>) - Transcript``) whose date is the meeting's. A Doc of
-Gemini notes (``... - Notes by Gemini``) counts only when no transcript Doc is attached.
+for this meeting: a Google Doc named ``<title> – YYYY/MM/DD HH:MM <zone> – <kind>`` (EN DASH
+separators, as Meet writes them; the ASCII ``<title> - ... - <kind>`` and the older
+``<title> (YYYY-MM-DD HH:MM <zone>) - <kind>`` too) whose date is the meeting's. The kind word
+is in the organizer's language (``Transcript``, ``Transkript``, ``Notes by Gemini``, ``Notizen
+von Gemini``, ...). A Doc of Gemini notes counts only when no transcript Doc is attached.
 Never any other attachment.
 """
 
@@ -16,11 +18,50 @@ from datetime import date, datetime, timedelta
 
 DOC_MIME_TYPE = "application/vnd.google-apps.document"
 TRANSCRIPT_KIND, GEMINI_KIND = "Transcript", "Notes by Gemini"
+
+# The kind word Meet ends a Doc's name with, by the organizer's language. Confirmed from real
+# Doc names: en, de (Transkript, Notizen von Gemini), it (Trascrizione, Appunti di Gemini),
+# pt (Transcrição, Anotações do Gemini), fr (Notes par Gemini), es (Notas de Gemini),
+# ja (Gemini によるメモ). NOT confirmed (no real name found; Google's own words for the
+# feature): fr "Transcription", es "Transcripción", ja "文字起こし", nl "Transcript" and
+# "Notities van Gemini".
+TRANSCRIPT_WORDS = {
+    "en": "Transcript",
+    "de": "Transkript",
+    "fr": "Transcription",
+    "es": "Transcripción",
+    "it": "Trascrizione",
+    "pt": "Transcrição",
+    "nl": "Transcript",
+    "ja": "文字起こし",
+}
+GEMINI_WORDS = {
+    "en": "Notes by Gemini",
+    "de": "Notizen von Gemini",
+    "fr": "Notes par Gemini",
+    "es": "Notas de Gemini",
+    "it": "Appunti di Gemini",
+    "pt": "Anotações do Gemini",
+    "nl": "Notities van Gemini",
+    "ja": "Gemini によるメモ",
+}
+KIND_OF_WORD = {
+    **{word: GEMINI_KIND for word in GEMINI_WORDS.values()},
+    **{word: TRANSCRIPT_KIND for word in TRANSCRIPT_WORDS.values()},
+}
+_SEP = r" [-\u2013] "  # " - " or " – " (EN DASH): Meet writes the dash, older names the hyphen
+_ZONE = r"[^\s()\u2013]+"  # as Meet writes it: "UTC", "BST", "CEST", "GMT+08:00", "GMT-4"
+# " – 2026/11/24 10:02 BST", or the older " (2023-05-02 10:00 GMT+2)"
 _STAMP = (
-    r"(?: - (?P<ymd>\d{4}/\d{2}/\d{2}) \d{1,2}:\d{2} [^()]+"  # today: " - 2026/11/24 10:02 UTC"
-    r"| \((?P<iso>\d{4}-\d{2}-\d{2}) \d{1,2}:\d{2}[^()]*\))"  # older: " (2023-05-02 10:00 GMT+2)"
+    rf"(?:{_SEP}(?P<ymd>\d{{4}}/\d{{2}}/\d{{2}}) \d{{1,2}}:\d{{2}} {_ZONE}"
+    r"| \((?P<iso>\d{4}-\d{2}-\d{2}) \d{1,2}:\d{2}[^()]*\))"
 )
-_KIND = r" - (?P<kind>Transcript|Notes by Gemini)"
+_KIND = (
+    _SEP
+    + "(?P<kind>"
+    + "|".join(re.escape(w) for w in sorted(KIND_OF_WORD, key=len, reverse=True))
+    + ")"
+)
 
 # Why a meeting Meet no longer keeps has no transcript (transcripts.status_detail).
 NO_DRIVE_PERMISSION = (
@@ -65,15 +106,17 @@ class MeetingDocs:
 
 
 def meet_doc_kind(name: object, meeting: DocMeeting) -> str | None:
-    """``Transcript`` or ``Notes by Gemini`` when ``name`` is Meet's name for a Doc of this
-    meeting (its title or code, a date within a day of its start); None otherwise."""
+    """``TRANSCRIPT_KIND`` or ``GEMINI_KIND`` when ``name`` is Meet's name for a Doc of this
+    meeting (its title or code, a date within a day of its start), whatever the language of
+    its kind word; None otherwise."""
     if not isinstance(name, str):
         return None
     titles = [t for t in (meeting.title, meeting.conference_id) if t]
     for title in titles:
-        found = re.fullmatch(re.escape(title) + _STAMP + _KIND, name.strip())
+        pattern = re.escape(title) + _STAMP + _KIND
+        found = re.fullmatch(pattern, name.strip())
         if found and _near(found.group("ymd") or found.group("iso"), meeting.start.date()):
-            return found.group("kind")
+            return KIND_OF_WORD[found.group("kind")]
     return None
 
 

@@ -1,6 +1,6 @@
 """Meet's transcript Google Docs, exported as text/plain, read back into speaker paragraphs.
 
-The layout read (README, "Transcript Docs"; tests/fixtures/transcript_docs/)::
+Two layouts are read (README, "Transcript Docs"; tests/fixtures/transcript_docs/). Today's::
 
     Nov 24, 2026                           date line            } header: anything before the
     Sprint planning - Transcript           "<title> - Transcript" } first timestamp line
@@ -15,6 +15,19 @@ The layout read (README, "Transcript Docs"; tests/fixtures/transcript_docs/)::
     Transcription ended after 00:44:51     end of the transcript
     This editable transcript was ...       footer: ignored
 
+and the older (2024) one, whose first block has no timestamp line::
+
+    Sprint planning - Transcript           title              } header: anything up to and
+    Attendees                              "Attendees", then  } including the notice
+    Ana Souza, Bruno Lima                  the names          }
+    This editable transcript was ...       the notice         }
+    Ana Souza: Let's get started.          the first block: no timestamp line, offset 0 (it
+                                           starts with the transcript, like today's 00:00:00)
+    00:05:00                               the next blocks, every five minutes
+    Bruno Lima: We're blocked on the API.
+    Meeting ended after 00:29:55 👋        end of the transcript
+
+The title line's kind word is in the organizer's language (``Sprint planning - Transkript``).
 A byte order mark and CRLF or LF line ends are accepted. With Gemini notes, the Doc starts with
 the notes and the transcript follows a ``📖 Transcript`` heading; only what follows it is read.
 A line inside the transcript that is none of the above is kept in ``unparsed_lines`` (the raw
@@ -26,11 +39,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from assets.drive.doc_matching import TRANSCRIPT_WORDS
+
 TIMESTAMP = re.compile(r"^(\d{1,2}):(\d{2}):(\d{2})$")
-ENDED = re.compile(r"^Transcription ended after (\d{1,2}):(\d{2}):(\d{2})$")
+# Today's "Transcription ended after ..." and the older "Meeting ended after ... 👋".
+ENDED = re.compile(
+    r"^(?:Transcription|Meeting) ended after (\d{1,2}):(\d{2}):(\d{2})(?:\s*👋\ufe0f?)?$"
+)
 SPEAKER_LINE = re.compile(r"^([^:\s][^:]{0,99}?): (.*\S.*)$")
+NOTICE = "This editable transcript was computer generated"
 GEMINI_HEADING = "📖 Transcript"
-TITLE_SUFFIX = " - Transcript"
+_WORDS = tuple(dict.fromkeys(TRANSCRIPT_WORDS.values()))
+TITLE_SUFFIXES = tuple(f"{sep}{word}" for word in _WORDS for sep in (" - ", " \u2013 "))
+GEMINI_HEADINGS = tuple(f"📖 {word}" for word in _WORDS)
 
 
 @dataclass(frozen=True)
@@ -61,39 +82,52 @@ def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.lstrip("\ufeff").splitlines()]
 
 
-def _transcript_start(lines: list[str]) -> int | None:
-    """Index of the line where the transcript's blocks begin: the first timestamp line (after
-    the Gemini heading when there is one), else the line after ``<title> - Transcript``."""
+def _transcript_start(lines: list[str]) -> tuple[int, int | None] | None:
+    """Index of the line where the transcript's blocks begin (after the Gemini heading when
+    there is one), and the offset of a first block without a timestamp line: the first
+    timestamp line (today's layout), else the line after the notice (the older layout: offset
+    0), else the line after ``<title> - Transcript`` (offset unknown)."""
     first = 0
-    if GEMINI_HEADING in lines:
-        first = lines.index(GEMINI_HEADING) + 1
+    for index, line in enumerate(lines):
+        if line in GEMINI_HEADINGS:
+            first = index + 1
+            break
     for index in range(first, len(lines)):
         if TIMESTAMP.match(lines[index]):
-            return index
+            return index, None
+        if lines[index].startswith(NOTICE):
+            return index + 1, 0
         if ENDED.match(lines[index]):
             break
     for index in range(first, len(lines)):
-        if lines[index].endswith(TITLE_SUFFIX):
-            return index + 1
+        if lines[index].endswith(TITLE_SUFFIXES):
+            return index + 1, None
     return None
 
 
 def _title(lines: list[str], start: int) -> str | None:
-    for line in reversed(lines[:start]):
-        if line.endswith(TITLE_SUFFIX):
-            return line[: -len(TITLE_SUFFIX)].strip() or None
+    """The title line's title without its kind word; in the older layout, the line above
+    ``Attendees`` when it has no kind word."""
+    header = lines[:start]
+    for line in reversed(header):
+        for suffix in TITLE_SUFFIXES:
+            if line.endswith(suffix):
+                return line[: -len(suffix)].strip() or None
+    if "Attendees" in header:
+        above = [line for line in header[: header.index("Attendees")] if line]
+        return above[-1] if above else None
     return None
 
 
 def parse_transcript_doc(text: str) -> ParsedDoc:
     """The paragraphs of a transcript Doc's text; never raises on unexpected lines."""
     lines = _lines(text)
-    start = _transcript_start(lines)
+    found = _transcript_start(lines)
     parsed = ParsedDoc()
-    if start is None:
+    if found is None:
         return parsed
+    start, offset = found
     parsed.title = _title(lines, start)
-    offset: int | None = None
     for line in lines[start:]:
         if not line:
             continue

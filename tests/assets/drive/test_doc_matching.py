@@ -10,7 +10,11 @@ from assets.calendar.event_rows import attachments_of
 from assets.drive.doc_assembly import assemble_from_docs
 from assets.drive.doc_matching import (
     DOC_MIME_TYPE,
+    GEMINI_KIND,
+    GEMINI_WORDS,
     NO_DOC,
+    TRANSCRIPT_KIND,
+    TRANSCRIPT_WORDS,
     DocMeeting,
     FetchedDoc,
     MeetingDocs,
@@ -19,6 +23,9 @@ from assets.drive.doc_matching import (
     meet_doc_kind,
     unnamed_attachment_ids,
 )
+from tests.helpers import PROJECT_ROOT
+
+FIXTURES = PROJECT_ROOT / "tests" / "fixtures" / "transcript_docs"
 
 START = datetime(2026, 3, 4, 9, 30, tzinfo=UTC)
 TITLE = "Sprint planning"
@@ -55,6 +62,47 @@ def meeting(*attachments: dict, stored: tuple[str, ...] = ()) -> DocMeeting:
 )
 def test_meets_names_for_this_meeting_only(name, kind) -> None:
     assert meet_doc_kind(name, meeting()) == kind
+
+
+def _named(line: str) -> tuple[DocMeeting, str | None, str]:
+    title, start, kind, name = line.split("\t")
+    found = DocMeeting("e1", title, None, datetime.fromisoformat(start))
+    return found, None if kind == "none" else kind, name
+
+
+NAMES = [
+    line
+    for line in (FIXTURES / "meet_doc_names.tsv").read_text(encoding="utf-8").splitlines()
+    if line and not line.startswith("#")
+]
+
+
+@pytest.mark.parametrize("line", NAMES)
+def test_meets_names_as_meet_writes_them(line: str) -> None:
+    """tests/fixtures/transcript_docs/meet_doc_names.tsv: en-dash, hyphen and older names,
+    kind words in the organizer's language, zones as Meet writes them."""
+    found, kind, name = _named(line)
+    assert meet_doc_kind(name, found) == kind
+    assert meet_doc_kind(name.replace("\u2013", "-"), found) == kind  # today's ASCII form too
+
+
+@pytest.mark.parametrize("language", sorted(TRANSCRIPT_WORDS))
+def test_gemini_notes_never_taken_when_a_transcript_doc_is_attached(language: str) -> None:
+    stamp = "Sprint planning \u2013 2026/03/04 10:30 CET \u2013 "
+    transcript = doc("t", stamp + TRANSCRIPT_WORDS[language])
+    gemini = doc("g", stamp + GEMINI_WORDS[language])
+    english = doc("ge", stamp + "Notes by Gemini")
+    assert meet_doc_kind(transcript["title"], meeting()) == TRANSCRIPT_KIND
+    assert meet_doc_kind(gemini["title"], meeting()) == GEMINI_KIND
+    assert attachment_doc_ids(meeting(gemini, english, transcript)) == ["t"]
+    assert attachment_doc_ids(meeting(gemini)) == ["g"]
+
+
+def test_every_language_has_both_words_and_none_is_shared() -> None:
+    assert set(TRANSCRIPT_WORDS) == set(GEMINI_WORDS) >= {
+        "en", "de", "fr", "es", "it", "pt", "nl", "ja"
+    }  # fmt: skip
+    assert not set(TRANSCRIPT_WORDS.values()) & set(GEMINI_WORDS.values())
 
 
 def test_never_an_arbitrary_attachment() -> None:
@@ -127,3 +175,54 @@ def test_attachments_of_any_json_never_raises(listed) -> None:
     for row in attachments_of({"attachments": listed}):
         assert set(row) == {"file_id", "title", "mime_type", "file_url"}
         assert all(v is None or isinstance(v, str) for v in row.values())
+
+
+ZOE = "Zoë Ångström: Ça marche, Zoë ! On valide la maquette 👍 会議の議事録は後で共有します。"
+
+
+@pytest.mark.parametrize(
+    ("fixture", "lines"),
+    [
+        (
+            "meet_transcript.txt",
+            [
+                "Ana Souza: Hi everyone, shall we kick off?",
+                "Bruno Lima: Quick update from my side: the migration is about eighty percent "
+                "done.",
+                ZOE,
+                "Bruno Lima: We're blocked on the API credentials from the vendor. Let's take that "
+                "offline.",
+                "+1 402-***-**87: Can you hear me?",
+            ],
+        ),
+        (
+            "gemini_notes.txt",
+            ["Ana Souza: Hi everyone, shall we kick off?", "Bruno Lima: Sounds good."],
+        ),
+        (
+            "older_layout.txt",
+            [
+                "Ana Souza: Hi everyone, shall we kick off?",
+                "Bruno Lima: Sounds good. Quick update from my side: the migration is about "
+                "eighty percent done.",
+                ZOE,
+                "Bruno Lima: We're blocked on the API credentials from the vendor. Let's take that "
+                "offline.",
+                "Ana Souza: Thanks everyone.",
+            ],
+        ),
+        (
+            "pt_transcript.txt",
+            [
+                "Luciano Alf: Oi, pessoal. Bom dia.",
+                "Vitor Moreira: Bom dia!",
+                "Luciano Alf: Vamos fechar o cronograma: começamos pela entrega.",
+            ],
+        ),
+    ],
+)
+def test_each_layout_gives_the_exact_speaker_lines(fixture: str, lines: list[str]) -> None:
+    text = "\ufeff" + (FIXTURES / fixture).read_text(encoding="utf-8").replace("\n", "\r\n")
+    result = assemble_from_docs(MeetingDocs("e1", ["d"], [FetchedDoc("d", text=text)]))
+    assert (result.status, result.source) == ("available", "drive_doc")
+    assert result.text.split("\n") == lines

@@ -8,8 +8,12 @@ tests/fixtures/transcript_docs/
   One line inside (``[Bruno joined late]``) fits no rule: it is reported, not guessed at.
 - gemini_notes.txt: the same transcript under Gemini's notes and a ``📖 Transcript`` heading;
   nothing before the heading is read, even a line that looks like speech.
-- older_layout.txt: an older layout (attendees and a ``Transcript`` heading in the header, no
-  blank lines, no closing lines): still read.
+- older_layout.txt: Meet's older (2024) layout. The title line, ``Attendees`` and the names, the
+  "computer generated" notice, then speech whose first block has no timestamp line (the first
+  is ``00:05:00``), ending ``Meeting ended after 00:29:55 👋``. The title keeps its own hyphen.
+- pt_transcript.txt: today's layout from a Portuguese-speaking organizer: the title line's
+  kind word is ``Transcrição``. Meet's Portuguese closing lines are not known here (no real
+  Doc was found), so the fixture has none: the parser reads to the end.
 Google exports with a byte order mark and CRLF line ends; the fixtures use LF and each test
 also reads them as Google sends them.
 """
@@ -86,13 +90,55 @@ def test_gemini_notes_are_skipped_up_to_the_transcript_heading(read) -> None:
     assert (parsed.ended_after_seconds, parsed.unparsed_lines) == (41, [])
 
 
-def test_older_layout_is_read_too(read) -> None:
+def test_older_layout_reads_its_untimed_first_block(read) -> None:
     parsed = parse_transcript_doc(read("older_layout.txt"))
-    assert [(p.speaker, p.offset_seconds) for p in parsed.paragraphs] == [
-        ("Ana Souza", 0),
-        ("Bruno Lima", 20),
+    assert parsed.title == "Acme - MANCo Meeting"
+    assert parsed.paragraphs == [
+        DocParagraph("Ana Souza", "Hi everyone, shall we kick off?", 0),
+        DocParagraph(
+            "Bruno Lima",
+            "Sounds good. Quick update from my side: the migration is about eighty percent done.",
+            0,
+        ),
+        DocParagraph("Zoë Ångström", "Ça marche, Zoë ! On valide la maquette 👍", 0),
+        DocParagraph("Zoë Ångström", "会議の議事録は後で共有します。", 300),
+        DocParagraph("Bruno Lima", "We're blocked on the API credentials from the vendor.", 300),
+        DocParagraph("Bruno Lima", "Let's take that offline.", 600),
+        DocParagraph("Ana Souza", "Thanks everyone.", 600),
     ]
-    assert parsed.ended_after_seconds is None
+    assert parsed.ended_after_seconds == 29 * 60 + 55
+    assert parsed.unparsed_lines == ["[Bruno joined late]"]  # the names line is header
+
+
+def test_older_layout_with_a_transcript_heading_and_nothing_after_the_end() -> None:
+    text = (
+        "Retro\nAttendees\nAna, Bo\nTranscript\nThis editable transcript was computer "
+        "generated and might contain errors.\nAna: Hi.\nMeeting ended after 00:01:02 👋\n"
+        "Bo: not part of the transcript\n"
+    )
+    parsed = parse_transcript_doc(text)
+    assert (parsed.title, parsed.paragraphs) == ("Retro", [DocParagraph("Ana", "Hi.", 0)])
+    assert (parsed.ended_after_seconds, parsed.unparsed_lines) == (62, [])
+
+
+def test_a_localised_title_line(read) -> None:
+    parsed = parse_transcript_doc(read("pt_transcript.txt"))
+    assert parsed.title == "Reunião semanal"
+    assert [(p.speaker, p.text, p.offset_seconds) for p in parsed.paragraphs] == [
+        ("Luciano Alf", "Oi, pessoal. Bom dia.", 0),
+        ("Vitor Moreira", "Bom dia!", 0),
+        ("Luciano Alf", "Vamos fechar o cronograma: começamos pela entrega.", 65),
+    ]
+    assert (parsed.ended_after_seconds, parsed.unparsed_lines) == (None, [])
+
+
+@pytest.mark.parametrize(
+    "title_line",
+    ["Sync - Transkript", "Sync – Transkript", "Sync - 文字起こし", "Sync - Trascrizione"],
+)
+def test_title_lines_in_each_form(title_line: str) -> None:
+    parsed = parse_transcript_doc(f"Nov 24, 2026\n{title_line}\n00:00:00\n\nAna: Hallo.\n")
+    assert (parsed.title, [p.text for p in parsed.paragraphs]) == ("Sync", ["Hallo."])
 
 
 @pytest.mark.parametrize(
