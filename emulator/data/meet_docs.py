@@ -1,10 +1,12 @@
 """The Google Docs Meet writes for transcripts, as Drive v3 serves them.
 
 When a transcript's file is generated, Meet writes a Google Doc into the organizer's
-"Meet Recordings" folder, names it ``<title> - YYYY/MM/DD HH:MM <zone> - Transcript`` (the
-meeting's start, organizer's time zone), attaches it to the Calendar event and names it in the
-Meet transcript's ``docsDestination.document``. Exported as ``text/plain`` (UTF-8 with a byte
-order mark, CRLF line ends) the Doc reads::
+"Meet Recordings" folder, names it ``<title> – YYYY/MM/DD HH:MM <zone> – Transcript`` (EN DASH
+separators; the meeting's start in the organizer's time zone, the zone as Meet writes it:
+``UTC``, ``BST``, ``CEST``, ``GMT+08:00``; the kind word in the organizer's language:
+``Transkript``, ``Notizen von Gemini``, ...), attaches it to the Calendar event and names it in
+the Meet transcript's ``docsDestination.document``. Exported as ``text/plain`` (UTF-8 with a
+byte order mark, CRLF line ends) the Doc reads::
 
     Nov 24, 2026
     Sprint planning - Transcript
@@ -28,7 +30,13 @@ order mark, CRLF line ends) the Doc reads::
 A timestamp line opens a block about every minute; inside a block, consecutive utterances of
 one speaker are one paragraph, and a speaker who talks across a timestamp is named again after
 it. With Gemini notes on, the notes come first and the transcript follows a ``📖 Transcript``
-heading, in a Doc named ``... - Notes by Gemini``.
+heading, in a Doc named ``... – Notes by Gemini``. Some Docs of meetings Meet no longer keeps are
+in the older (2024) layout: the title line, ``Attendees`` and the names, the notice, then speech
+whose first block has no timestamp line (the next are five minutes apart), ending ``Meeting
+ended after HH:MM:SS 👋``. Only the name's kind word and the title line's are in the organizer's
+language: Meet's other lines in other languages are not known here, so they stay English.
+A Doc file's private keys besides those Drive reads (``_text``, ``_access``, ``_meet_written``):
+``_language`` and ``_layout`` (``current`` or ``2024``), for tests.
 """
 
 from __future__ import annotations
@@ -84,29 +92,103 @@ def date_line(moment: datetime, zone: tzinfo) -> str:
     return f"{local:%b} {local.day}, {local.year}"
 
 
+# The kind word of a Doc's name (and title line) by the organizer's language. Which words are
+# confirmed from real Docs, and which are not: assets/drive/doc_matching.py (the emulator
+# stands for Google, so it keeps its own copy).
+TRANSCRIPT_WORDS = {
+    "en": "Transcript",
+    "de": "Transkript",
+    "fr": "Transcription",
+    "es": "Transcripción",
+    "it": "Trascrizione",
+    "pt": "Transcrição",
+    "nl": "Transcript",
+    "ja": "文字起こし",
+}
+GEMINI_WORDS = {
+    "en": "Notes by Gemini",
+    "de": "Notizen von Gemini",
+    "fr": "Notes par Gemini",
+    "es": "Notas de Gemini",
+    "it": "Appunti di Gemini",
+    "pt": "Anotações do Gemini",
+    "nl": "Notities van Gemini",
+    "ja": "Gemini によるメモ",
+}
+LANGUAGES = tuple(TRANSCRIPT_WORDS)  # English first
+OLDER_BLOCK_SECONDS = 300  # the 2024 layout: a timestamp line every five minutes
+CURRENT, OLDER = "current", "2024"
+
+
+def zone_name(local: datetime) -> str:
+    """The zone as Meet writes it in a name: its abbreviation (``UTC``, ``BST``, ``CEST``), or
+    ``GMT+08:00`` for a zone that has none."""
+    name = local.tzname() or ""
+    if name and name[0] not in "+-":
+        return name
+    minutes = int((local.utcoffset() or timedelta(0)).total_seconds()) // 60
+    sign = "-" if minutes < 0 else "+"
+    return f"GMT{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
 def doc_name(title: str, started: datetime, zone: tzinfo, kind: str = "Transcript") -> str:
-    """Meet's file name: ``<title> - 2026/11/24 10:02 UTC - Transcript``."""
+    """Meet's file name: ``<title> – 2026/11/24 10:02 UTC – Transcript`` (EN DASHES)."""
     local = started.astimezone(zone)
-    return f"{title} - {local:%Y/%m/%d %H:%M} {local.tzname()} - {kind}"
+    return f"{title} \u2013 {local:%Y/%m/%d %H:%M} {zone_name(local)} \u2013 {kind}"
 
 
-def transcript_body(
-    title: str, started: datetime, zone: tzinfo, lines: list[Utterance], duration: float
-) -> list[str]:
-    """The transcript's lines: date, title, timestamped blocks of paragraphs, closing lines."""
+def _blocks(lines: list[Utterance], opens) -> list[tuple[int, list[list[str]]]]:
+    """Timestamped blocks of paragraphs; ``opens(last_stamp, offset)`` gives the stamp of a new
+    block starting at ``offset``, or None to stay in the last one."""
     blocks: list[tuple[int, list[list[str]]]] = []
     for line in lines:
-        if not blocks or line.offset_seconds - blocks[-1][0] >= BLOCK_SECONDS:
-            blocks.append((0 if not blocks else int(line.offset_seconds), []))
+        stamp = 0 if not blocks else opens(blocks[-1][0], line.offset_seconds)
+        if stamp is not None:
+            blocks.append((stamp, []))
         paragraphs = blocks[-1][1]
         if paragraphs and paragraphs[-1][0] == line.speaker:
             paragraphs[-1][1] += " " + line.text
         else:
             paragraphs.append([line.speaker, line.text])
-    out = [date_line(started, zone), f"{title} - Transcript"]
-    for stamp, paragraphs in blocks:
+    return blocks
+
+
+def _every_minute(last: int, offset: float) -> int | None:
+    return int(offset) if offset - last >= BLOCK_SECONDS else None
+
+
+def _every_five_minutes(last: int, offset: float) -> int | None:
+    mark = int(offset) // OLDER_BLOCK_SECONDS * OLDER_BLOCK_SECONDS
+    return mark if mark > last else None
+
+
+def transcript_body(
+    title: str,
+    started: datetime,
+    zone: tzinfo,
+    lines: list[Utterance],
+    duration: float,
+    word: str = "Transcript",
+) -> list[str]:
+    """The transcript's lines: date, title, timestamped blocks of paragraphs, closing lines."""
+    out = [date_line(started, zone), f"{title} - {word}"]
+    for stamp, paragraphs in _blocks(lines, _every_minute):
         out += [clock(stamp), "", *(f"{speaker}: {text}" for speaker, text in paragraphs), "", ""]
     out += [f"Transcription ended after {clock(duration)}", "", FOOTER]
+    return out
+
+
+def older_transcript_body(
+    title: str, attendees: list[str], lines: list[Utterance], duration: float, word: str
+) -> list[str]:
+    """The 2024 layout: title, attendees, the notice, a first block without a timestamp line,
+    then blocks every five minutes, and ``Meeting ended after ... 👋``."""
+    out = [f"{title} - {word}", "Attendees", ", ".join(attendees), FOOTER]
+    for index, (stamp, paragraphs) in enumerate(_blocks(lines, _every_five_minutes)):
+        if index or stamp:
+            out += ["", clock(stamp)]
+        out += [f"{speaker}: {text}" for speaker, text in paragraphs]
+    out += [f"Meeting ended after {clock(duration)} 👋"]
     return out
 
 
@@ -243,6 +325,7 @@ def attachment(file_id: str, title: str, mime_type: str = DOC_MIME_TYPE) -> dict
 NOT_SHARED_RATE = 0.10  # of Docs another organizer owns: not shared with the account
 DELETED_RATE = 0.04
 GEMINI_RATE = 0.10
+OLDER_LAYOUT_EVERY = 3  # of the transcript Docs of meetings Meet no longer keeps
 AGENDA_RATE = 0.25  # Meet events with a Google Doc agenda attached (not written by Meet)
 RECORDING_RATE = 0.10  # Meet events whose recording (video/mp4, written by Meet) is attached
 DOC_SCENARIOS = ("doc_not_shared", "doc_deleted", "gemini_notes", "agenda_attachment")
@@ -253,8 +336,12 @@ def write_transcript_docs(
 ) -> None:
     """Write the Doc of every generated (FILE_GENERATED) transcript into ``ws.drive_files``
     and attach it to its event, with a share of unreadable Docs, Gemini notes and attachments
-    that are not transcripts. ``designated`` events (kept simple for tests) get plain Docs."""
+    that are not transcripts. ``designated`` events (kept simple for tests) get plain Docs.
+    Names are in the organizer's language, and every ``OLDER_LAYOUT_EVERY``-th transcript Doc
+    of a meeting Meet no longer keeps is in the 2024 layout."""
     me = Person(ws.account_email, ws.account_name)
+    languages = organizer_languages(ws)
+    older = 0
     folder_id = "1" + _file_id(rng, 32)
     ws.drive_files[folder_id] = build_folder(folder_id, me, ws.now - timedelta(days=400))
     by_name = {r["name"]: r for r in ws.conference_records}
@@ -270,12 +357,28 @@ def write_transcript_docs(
         ]
         special = event["id"] not in designated
         for doc in docs:
+            doc.language = languages.get(doc.organizer.email, "en")
+            if special and any(ws.record_expired(r) for r in records):
+                older += 1
+                doc.older_layout = older % OLDER_LAYOUT_EVERY == 1
             _place(ws, event, doc, rng, tags, folder_id, me, special)
         if records and special:
             _distractors(ws, event, rng, tags, zone)
     for name, event_ids in tags.items():
         ws.scenarios.setdefault(name, []).extend(event_ids)
     ws.touch()
+
+
+def organizer_languages(ws: Workspace) -> dict[str, str]:
+    """The language Meet writes each organizer's Docs in: the account's English; of the other
+    organizers (by email), every second another language, in turn. Draws no random number,
+    so the rest of the workspace is as without languages."""
+    emails = {(e.get("organizer") or {}).get("email") for e in ws.events}
+    others = sorted(e for e in emails if isinstance(e, str) and e and e != ws.account_email)
+    return {
+        email: LANGUAGES[1 + index // 2 % (len(LANGUAGES) - 1)] if index % 2 else "en"
+        for index, email in enumerate(others)
+    }
 
 
 @dataclass
@@ -287,6 +390,9 @@ class _Doc:
     lines: list[Utterance]
     organizer: Person
     invited: list[Person]
+    attendees: list[str]
+    language: str = "en"
+    older_layout: bool = False
 
 
 def _doc_of(ws: Workspace, event: dict, record: dict, transcript: dict, zone: tzinfo) -> _Doc:
@@ -314,6 +420,7 @@ def _doc_of(ws: Workspace, event: dict, record: dict, transcript: dict, zone: tz
         lines,
         Person(organizer.get("email", ""), organizer.get("displayName") or ""),
         invited,
+        [name for name in names.values() if name],
     )
 
 
@@ -328,19 +435,24 @@ def _place(
     special: bool,
 ) -> None:
     zone = _zone(ws.calendar_timezone)
-    body = transcript_body(
-        doc.title, doc.started, zone, doc.lines, (doc.ended - doc.started).total_seconds()
-    )
+    duration = (doc.ended - doc.started).total_seconds()
+    word = TRANSCRIPT_WORDS[doc.language]
+    body = transcript_body(doc.title, doc.started, zone, doc.lines, duration, word)
     access, kind = SHARED, "Transcript"
     if special:
         theirs = doc.organizer.email != ws.account_email
         access, kind = _variety(rng, tags, event["id"], theirs)
+    layout = OLDER if doc.older_layout and kind == "Transcript" else CURRENT
+    if layout == OLDER:
+        body = older_transcript_body(doc.title, doc.attendees, doc.lines, duration, word)
     if kind == "Notes by Gemini":
         body = gemini_notes(doc.title, doc.started, zone, doc.invited) + body
-    name = doc_name(doc.title, doc.started, zone, kind)
+    words = GEMINI_WORDS if kind == "Notes by Gemini" else TRANSCRIPT_WORDS
+    name = doc_name(doc.title, doc.started, zone, words[doc.language])
     created = doc.ended + timedelta(minutes=2, seconds=rng.randint(0, 90))
     file = build_doc_file(doc.file_id, name, doc.organizer, ws.account_email, created, folder_id)
     file.update({"_text": export_text(body), "_access": access, "_meet_written": True})
+    file.update({"_language": doc.language, "_layout": layout})
     ws.drive_files[doc.file_id] = file
     event.setdefault("attachments", []).append(attachment(doc.file_id, name))
 
@@ -373,7 +485,7 @@ def _distractors(
         created = parse_rfc3339(event["created"])
         agenda = build_doc_file(
             agenda_id,
-            f"{title} - Agenda",
+            f"{title} - Agenda",  # a person's name for it, not Meet's
             Person(ws.account_email, ws.account_name),
             ws.account_email,
             created,

@@ -1,5 +1,7 @@
 """Drive v3 over HTTP with google-api-python-client: the Docs Meet writes for transcripts,
-attached to their events and named by docsDestination; unshared (403) and deleted (404) Docs."""
+attached to their events and named by docsDestination, named as Meet names them (EN DASHES, the
+kind word in the organizer's language), in today's layout or the older (2024) one; unshared
+(403) and deleted (404) Docs."""
 
 from __future__ import annotations
 
@@ -9,7 +11,15 @@ import pytest
 from googleapiclient.errors import HttpError
 
 from emulator import Emulator, Workspace, generate_workspace
-from emulator.data.meet_docs import DELETED, DOC_MIME_TYPE, FOOTER, NOT_SHARED, VIDEO_MIME_TYPE
+from emulator.data.meet_docs import (
+    DELETED,
+    DOC_MIME_TYPE,
+    FOOTER,
+    GEMINI_WORDS,
+    NOT_SHARED,
+    TRANSCRIPT_WORDS,
+    VIDEO_MIME_TYPE,
+)
 from tests.helpers import (
     CALENDAR_SCOPE,
     DRIVE_MEET_SCOPE,
@@ -21,6 +31,7 @@ from tests.helpers import (
 
 DRIVE_READONLY = "https://www.googleapis.com/auth/drive.readonly"
 TIMESTAMP = re.compile(r"^\d{2}:\d{2}:\d{2}$")
+DASH = "\u2013"  # EN DASH: Meet's separator in a Doc's name
 
 
 @pytest.fixture(scope="module")
@@ -35,13 +46,19 @@ def workspace() -> Workspace:
     )
 
 
-def _docs(workspace: Workspace, access: str = "shared", kind: str = " - Transcript") -> list[dict]:
+def _docs(
+    workspace: Workspace,
+    access: str = "shared",
+    kind: str = f" {DASH} Transcript",
+    layout: str = "current",
+) -> list[dict]:
     return [
         f
         for f in workspace.drive_files.values()
         if f.get("_access") == access
         and f.get("mimeType") == DOC_MIME_TYPE
         and f.get("_meet_written")
+        and f.get("_layout") == layout
         and f["name"].endswith(kind)
     ]
 
@@ -57,9 +74,14 @@ def test_every_generated_transcript_has_its_doc_attached_to_its_event(workspace:
                     continue
                 document = transcript["docsDestination"]["document"]
                 assert document in attached and document in workspace.drive_files
-                name = workspace.drive_files[document]["name"]
-                assert name.startswith(f"{event['summary']} - ")
-                assert re.search(r" - \d{4}/\d{2}/\d{2} \d{2}:\d{2} \S+ - ", name)
+                file = workspace.drive_files[document]
+                name, language = file["name"], file["_language"]
+                assert name.startswith(f"{event['summary']} {DASH} ")
+                assert re.search(
+                    rf" {DASH} \d{{4}}/\d{{2}}/\d{{2}} \d{{2}}:\d{{2}} UTC {DASH} ", name
+                )
+                kinds = (TRANSCRIPT_WORDS[language], GEMINI_WORDS[language])
+                assert name.endswith(tuple(f" {DASH} {word}" for word in kinds))
                 checked += 1
     assert checked > 100  # old meetings (Meet has forgotten them) keep their Docs too
     assert all(
@@ -74,7 +96,7 @@ def test_export_is_the_doc_in_googles_text_layout(emulator: Emulator, workspace:
     assert isinstance(raw, bytes) and raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw
     lines = raw.decode("utf-8-sig").split("\r\n")
     assert re.fullmatch(r"[A-Z][a-z]{2} \d{1,2}, \d{4}", lines[0])
-    assert lines[1] == doc["name"].split(" - ")[0] + " - Transcript"
+    assert lines[1] == doc["name"].split(f" {DASH} ")[0] + " - Transcript"
     assert lines[2] == "00:00:00" and lines[3] == ""
     assert lines[-2] == FOOTER and lines[-1] == ""
     assert re.fullmatch(r"Transcription ended after \d{2}:\d{2}:\d{2}", lines[-4])
@@ -86,7 +108,7 @@ def test_export_is_the_doc_in_googles_text_layout(emulator: Emulator, workspace:
 def test_gemini_notes_put_the_transcript_under_its_heading(
     emulator: Emulator, workspace: Workspace
 ) -> None:
-    doc = _docs(workspace, kind=" - Notes by Gemini")[0]
+    doc = _docs(workspace, kind=f" {DASH} Notes by Gemini")[0]
     drive = drive_service(emulator.url, emulator.issue_token())
     text = drive.files().export(fileId=doc["id"], mimeType="text/plain").execute().decode()
     notes, _, transcript = text.partition("\r\n📖 Transcript\r\n")
@@ -162,3 +184,67 @@ def test_export_refuses_what_it_cannot_convert(emulator: Emulator, workspace: Wo
     token = emulator.issue_token()
     status, _, body = api_get(emulator.url, f"/drive/v3/files/{doc['id']}/export", token)
     assert status == 400 and body["error"]["errors"][0]["reason"] == "required"
+
+
+def test_older_docs_in_the_2024_layout(emulator: Emulator, workspace: Workspace) -> None:
+    older = _docs(workspace, layout="2024", kind="")
+    assert older
+    drive = drive_service(emulator.url, emulator.issue_token())
+    doc = older[0]
+    raw = drive.files().export(fileId=doc["id"], mimeType="text/plain").execute()
+    lines = raw.decode("utf-8-sig").split("\r\n")
+    title, _, rest = doc["name"].partition(f" {DASH} ")
+    word = rest.rpartition(f" {DASH} ")[2]
+    assert lines[:2] == [f"{title} - {word}", "Attendees"] and lines[3] == FOOTER
+    assert ": " in lines[4] and not TIMESTAMP.match(lines[4])  # the untimed first block
+    stamps = [line for line in lines if TIMESTAMP.match(line)]
+    assert stamps[:1] in ([], ["00:05:00"])
+    assert all(int(s[3:5]) % 5 == 0 and s.endswith(":00") for s in stamps)
+    assert re.fullmatch(r"Meeting ended after \d{2}:\d{2}:\d{2} 👋", lines[-2]) and lines[-1] == ""
+    assert "Transcription ended after" not in raw.decode("utf-8-sig")
+
+
+def test_older_layout_only_for_meetings_meet_no_longer_keeps(workspace: Workspace) -> None:
+    expired = set(workspace.scenarios["expired"])
+    by_doc = {
+        t["docsDestination"]["document"]: event_id
+        for event_id, records in workspace.event_records.items()
+        for record in records
+        for t in workspace.transcripts.get(record, [])
+        if "docsDestination" in t
+    }
+    older = [f["id"] for f in workspace.drive_files.values() if f.get("_layout") == "2024"]
+    assert len(older) >= 3 and {by_doc[d] for d in older} <= expired
+
+
+def test_names_in_each_organizers_language(workspace: Workspace) -> None:
+    """Every organizer's Docs in one language; some organizers' not English, the account's
+    always English; the same seed gives the same languages."""
+    by_organizer: dict[str, set[str]] = {}
+    for f in workspace.drive_files.values():
+        if f.get("_meet_written") and "_language" in f:
+            by_organizer.setdefault(f["owners"][0]["emailAddress"], set()).add(f["_language"])
+    assert all(len(languages) == 1 for languages in by_organizer.values())
+    assert by_organizer[workspace.account_email] == {"en"}
+    spoken = set().union(*by_organizer.values())
+    assert {"en", "de"} < spoken and len(spoken) >= 5, spoken
+    again = generate_workspace(
+        seed=5, end_date=FIXED_END_DATE, days=40, meetings_per_day=5, now=FIXED_NOW,
+        long_transcript_entries=300,
+    )  # fmt: skip
+    assert {k: f["name"] for k, f in again.drive_files.items()} == {
+        k: f["name"] for k, f in workspace.drive_files.items()
+    }
+
+
+def test_a_zone_without_an_abbreviation_is_written_as_gmt_offset() -> None:
+    ws = generate_workspace(
+        seed=3, end_date=FIXED_END_DATE, days=3, meetings_per_day=3, now=FIXED_NOW,
+        timezone="Asia/Singapore",
+    )  # fmt: skip
+    names = [f["name"] for f in ws.drive_files.values() if f.get("_meet_written") and f["name"]]
+    stamped = [n for n in names if f" {DASH} " in n and n != "Meet Recordings"]
+    assert stamped and all(
+        re.search(rf" {DASH} \d{{4}}/\d{{2}}/\d{{2}} \d{{2}}:\d{{2}} GMT\+08:00 {DASH} ", n)
+        for n in stamped
+    )
