@@ -36,7 +36,7 @@ from google_client.credentials import (
 )
 from google_client.endpoints import GoogleEndpoints
 from google_client.rate_limit import ARRIVAL_MARGIN_SECONDS
-from google_client.retry import error_reasons, is_retryable
+from google_client.retry import error_message, error_reasons, is_retryable
 from google_client.scopes import CALENDAR_SCOPE, DRIVE_MEET_SCOPE, MEET_SCOPE
 from google_client.setup_errors import MissingClientError, SetupError, setup_error_names
 from google_client.token_store import StoredConnection, TokenStore
@@ -71,6 +71,7 @@ __all__ = [
     "connect",
     "connection_status",
     "disconnect",
+    "error_message",
     "error_reasons",
     "is_retryable",
     "open_client",

@@ -34,7 +34,7 @@ from google_client.token_store import TokenStore
 log = logging.getLogger(__name__)
 
 EVENT_FIELDS = (
-    "nextPageToken,items(id,status,summary,start,end,"
+    "nextPageToken,items(id,status,summary,start,end,eventType,attendeesOmitted,"
     "attendees(email,resource,responseStatus,optional,organizer,self),organizer(email),"
     "recurringEventId,htmlLink,conferenceData(conferenceId,conferenceSolution(key(type)),"
     "entryPoints(entryPointType,uri)),attachments(fileId,title,mimeType,fileUrl))"
@@ -203,6 +203,19 @@ class GoogleClient:
             return
         try:
             self.latest_conference_record()
+        except SetupError:
+            raise
+        except Exception:  # a refused account or a passing fault
+            return
+
+    def check_drive_enabled(self) -> None:
+        """Raise the setup error when the Drive API is not enabled in the OAuth client's Cloud
+        project (one ``files.list`` of one file; none without the Drive permission). Any other
+        failure is not a setup error, and is left to the exports that follow."""
+        if not self.drive_permitted:
+            return
+        try:
+            self._execute("drive", lambda s: s.files().list(pageSize=1, fields="files(id)"))
         except SetupError:
             raise
         except Exception:  # a refused account or a passing fault

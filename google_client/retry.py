@@ -32,6 +32,11 @@ def error_payload(error: HttpError) -> dict:
     return inner if isinstance(inner, dict) else {}
 
 
+def error_message(error: HttpError) -> str:
+    """Google's ``error.message`` of an error response, on one line ("" when there is none)."""
+    return " ".join(str(error_payload(error).get("message") or "").split())
+
+
 def error_reasons(error: HttpError) -> set[str]:
     """Calendar's ``errors[].reason``, ``details[].reason`` and ``status`` of an error response."""
     payload = error_payload(error)

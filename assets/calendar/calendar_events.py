@@ -38,13 +38,14 @@ def import_calendar_slice(
     google: GoogleClient, connect: Connect, start: datetime, end: datetime
 ) -> CalendarSlice:
     """Replace the partitions [start, end) of calendar_events with the calendar's events,
-    once Google said the Meet API is enabled (a setup error stops the run before any step
-    writes)."""
+    once Google said the Meet API is enabled, and the Drive API when the connection may read
+    Meet's Docs (a setup error stops the run before any step writes)."""
     before = google.requests_by_this_thread()
     frame, returned = fetch_events_frame(google, start, end)
     requests = google.requests_by_this_thread() - before
     google.check_meet_enabled()
     meet_check_requests = google.requests_by_this_thread() - before - requests
+    google.check_drive_enabled()
     with connect() as conn:
         migrate(conn)
         replace_slice(conn, CALENDAR_EVENTS, frame, start.date(), end.date())

@@ -4,8 +4,15 @@ client's worker threads.
 Only meetings Meet no longer keeps are asked about, and only when the connection
 was granted Drive's ``drive.meet.readonly``: one ``files.export`` per transcript Doc (one per
 meeting, unless transcription was restarted), a ``files.get`` only for an attachment whose
-title or type the event leaves out. What Drive's answers mean is decided here: 403 is a Doc
-not shared with the account, 404 a deleted one, anything else that keeps failing ``failed``.
+title or type the event leaves out. What Drive's answers mean is decided here, by the reasons
+of Drive's "Resolve errors" guide: each lasting refusal (404 ``notFound``: no read access or no
+such file, Google does not say which; 403 ``exportSizeLimitExceeded``, ``domainPolicy``,
+``fileNotExportable``, ``insufficientFilePermissions`` and any other lasting 403) leaves the Doc
+unread with a detail that says what Google said; the transient ones (rate limits, 5xx,
+connection faults) were retried by the client, and when they keep failing the Doc is ``failed``.
+Every such detail starts with :data:`DRIVE_DETAIL_PREFIX`, so the re-check schedule can find
+the meetings whose Docs Drive refused. A disabled Drive API (or a refused connection) is a setup
+error and stops the run.
 """
 
 from __future__ import annotations
@@ -30,9 +37,36 @@ from assets.drive.doc_matching import (
     unnamed_attachment_ids,
 )
 from assets.warehouse.transcript_results import EXPIRED, MeetingTranscript
-from google_client import GoogleClient, MissingScopeError, ReconnectRequiredError, is_retryable
+from google_client import (
+    GoogleClient,
+    MissingScopeError,
+    SetupError,
+    error_message,
+    error_reasons,
+    is_retryable,
+)
 
 MAX_UNNAMED_LOOKUPS = 3  # files.get calls for attachments the event does not describe
+DRIVE_DETAIL_PREFIX = "Drive "  # how every detail of a Doc Drive did not give starts
+# What each lasting Drive refusal of a transcript Doc means, by Google's reason
+# (``{doc}``: the Doc's id); the guide's words, and what the user can do.
+DRIVE_REASONS = {
+    "notFound": (
+        "the account has no read access to transcript Doc {doc}, or it does not exist "
+        "(Google does not say which); ask the meeting's organizer to share it"
+    ),
+    "exportSizeLimitExceeded": (
+        "transcript Doc {doc} is larger than Drive exports (10 MB), so its text cannot be read"
+    ),
+    "domainPolicy": (
+        "the organisation's policy does not let this app use Drive; "
+        "ask the Workspace admin to allow it"
+    ),
+    "fileNotExportable": "file {doc} is not a Google Doc, so Drive cannot export it as text",
+    "insufficientFilePermissions": (
+        "the account may not read transcript Doc {doc}; ask the meeting's organizer to share it"
+    ),
+}
 
 
 def doc_meetings(
@@ -152,7 +186,7 @@ def _named_by_drive(google: GoogleClient, meeting: DocMeeting) -> list[str]:
             file = google.get_file(file_id)
         except MissingScopeError:
             continue
-        except ReconnectRequiredError:
+        except SetupError:  # a disabled Drive API, a refused connection: stops the run
             raise
         except Exception:  # unreadable metadata: not a Doc this meeting can claim
             continue
@@ -168,19 +202,37 @@ def export(google: GoogleClient, doc_id: str) -> FetchedDoc:
         return FetchedDoc(doc_id, text=google.export_doc_text(doc_id))
     except MissingScopeError:
         return FetchedDoc(doc_id, problem="not_permitted", detail=NO_DRIVE_PERMISSION)
-    except ReconnectRequiredError:
+    except SetupError:  # a disabled Drive API, a refused connection: stops the run
         raise
     except HttpError as error:
-        status = error.resp.status
-        if status == 403 and not is_retryable(error):
-            detail = f"Drive 403: the transcript Doc {doc_id} is not shared with this account"
-            return FetchedDoc(doc_id, problem="not_shared", detail=detail)
-        if status == 404:
-            detail = (
-                f"Drive 404: the transcript Doc {doc_id} was deleted "
-                "(or is not visible to this account)"
-            )
-            return FetchedDoc(doc_id, problem="deleted", detail=detail)
-        return FetchedDoc(doc_id, problem="failed", detail=f"Drive HTTP {status}: {error}")
-    except Exception as error:
-        return FetchedDoc(doc_id, problem="failed", detail=f"{type(error).__name__}: {error}")
+        return refused(doc_id, error)
+    except Exception as error:  # a connection fault that outlasted the retries
+        detail = f"{DRIVE_DETAIL_PREFIX}did not answer for Doc {doc_id}: {type(error).__name__}"
+        return FetchedDoc(doc_id, problem="failed", detail=f"{detail}: {_one_line(error)}")
+
+
+def refused(doc_id: str, error: HttpError) -> FetchedDoc:
+    """What Drive's error for one Doc means: its reason (``problem``) and a one-line detail
+    naming Google's status, reason and message. Transient errors (retried already) are
+    ``failed``; every other one is lasting."""
+    status = error.resp.status
+    reasons = error_reasons(error)
+    reason = next((r for r in DRIVE_REASONS if r in reasons), None)
+    if reason is None and status == 404:
+        reason = "notFound"  # a 404 means the same whatever its body
+    said = error_message(error)
+    quoted = f' (Google: "{said}")' if said else ""
+    if reason is not None:
+        meaning = DRIVE_REASONS[reason].format(doc=doc_id)
+        detail = f"{DRIVE_DETAIL_PREFIX}{status} {reason}: {meaning}{quoted}"
+        return FetchedDoc(doc_id, problem=reason, detail=detail)
+    named = " ".join(sorted(r for r in reasons if r != "PERMISSION_DENIED")) or f"HTTP {status}"
+    if is_retryable(error):
+        detail = f"{DRIVE_DETAIL_PREFIX}{status} {named} for Doc {doc_id} after every retry{quoted}"
+        return FetchedDoc(doc_id, problem="failed", detail=detail)
+    detail = f"{DRIVE_DETAIL_PREFIX}{status} {named}: Drive refused Doc {doc_id}{quoted}"
+    return FetchedDoc(doc_id, problem=named, detail=detail)
+
+
+def _one_line(error: BaseException) -> str:
+    return " ".join(str(error).split())

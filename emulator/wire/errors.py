@@ -101,12 +101,14 @@ def insufficient_scope(api: Api, method_id: str) -> ApiError:
 SERVICES = {
     "calendar": ("calendar-json.googleapis.com", "Google Calendar API"),
     "meet": ("meet.googleapis.com", "Google Meet REST API"),
+    "drive": ("drive.googleapis.com", "Google Drive API"),
 }
 
 
 def service_disabled(api: Api, project_number: str) -> ApiError:
     """403 for an API that is not enabled in the OAuth client's Cloud project: AIP-193 with
-    ErrorInfo ``SERVICE_DISABLED`` (Calendar adds its legacy ``accessNotConfigured`` item)."""
+    ErrorInfo ``SERVICE_DISABLED`` (Calendar and Drive add their legacy ``accessNotConfigured``
+    item)."""
     service, title = SERVICES[api]
     url = f"https://console.developers.google.com/apis/api/{service}/overview?project={project_number}"
     message = (
@@ -115,7 +117,7 @@ def service_disabled(api: Api, project_number: str) -> ApiError:
         "minutes for the action to propagate to our systems and retry."
     )
     error: dict[str, Any] = {"code": 403, "message": message}
-    if api == "calendar":
+    if api in LEGACY_STYLE:
         error["errors"] = [
             {
                 "message": message,
@@ -222,6 +224,22 @@ def insufficient_file_permissions(file_id: str) -> ApiError:
     """Drive's 403 for a file the caller may see but not read."""
     message = f"The user does not have sufficient permissions for file {file_id}."
     return calendar_error(403, "insufficientFilePermissions", message)
+
+
+def export_size_limit_exceeded() -> ApiError:
+    """Drive's 403 for a Doc whose export would exceed Drive's 10 MB export limit."""
+    return calendar_error(403, "exportSizeLimitExceeded", "This file is too large to be exported.")
+
+
+def domain_policy() -> ApiError:
+    """Drive's 403 when the user's organisation does not allow the app to use Drive."""
+    message = "The domain administrators have disabled Drive apps."
+    return calendar_error(403, "domainPolicy", message)
+
+
+def file_not_exportable() -> ApiError:
+    """Drive's 403 for an export of a file that is not a Docs Editors file."""
+    return calendar_error(403, "fileNotExportable", "Export only supports Docs Editors files.")
 
 
 # Meet's per-user read quota as Google's API front end names it (the Meet usage limits guide:

@@ -41,6 +41,7 @@ DRIVE_SCOPES = {
     ),
     "drive.files.export": ("drive", "drive.file", "drive.meet.readonly", "drive.readonly"),
 }
+DRIVE_SCOPES["drive.files.list"] = DRIVE_SCOPES["drive.files.get"]
 SCOPE_PREFIX = "https://www.googleapis.com/auth/"
 
 _SEG = r"([^/]+)"
@@ -78,6 +79,7 @@ _ROUTES: tuple[tuple[str, str, ApiName, str], ...] = (
         "meet.conferenceRecords.participants.get",
     ),
     ("GET", rf"/v2/spaces/{_SEG}", "meet", "meet.spaces.get"),
+    ("GET", r"/drive/v3/files", "drive", "drive.files.list"),
     ("GET", rf"/drive/v3/files/{_SEG}", "drive", "drive.files.get"),
     ("GET", rf"/drive/v3/files/{_SEG}/export", "drive", "drive.files.export"),
 )

@@ -112,6 +112,7 @@ _HANDLERS: dict[str, Handler] = {
 # Drive answers depend on the token's scopes (drive.meet.readonly sees only Meet's files).
 DriveHandler = Callable[[Workspace, tuple[str, ...], Params, tuple[str, ...]], Any]
 _DRIVE_HANDLERS: dict[str, DriveHandler] = {
+    "drive.files.list": drive_api.list_files,
     "drive.files.get": lambda ws, a, p, scopes: drive_api.get_file(ws, a[0], p, scopes),
     "drive.files.export": lambda ws, a, p, scopes: drive_api.export_file(ws, a[0], p, scopes),
 }
@@ -197,9 +198,10 @@ class Emulator:
         self.oauth.token_lifetime_seconds = value
 
     def disable_api(self, api: str) -> None:
-        """Answer every ``api`` call ("calendar" or "meet") with the 403 SERVICE_DISABLED Google
-        sends when the API is not enabled in the OAuth client's Cloud project."""
-        if api not in ("calendar", "meet"):
+        """Answer every ``api`` call ("calendar", "meet" or "drive") with the 403
+        SERVICE_DISABLED Google sends when the API is not enabled in the OAuth client's Cloud
+        project."""
+        if api not in ("calendar", "meet", "drive"):
             raise ValueError(f"unknown API {api!r}")
         self.disabled_apis.add(api)
 
