@@ -25,7 +25,7 @@ print_setup_errors_as_one_line()
 defs = dg.Definitions(
     assets=[calendar_events, meet_meetings, meet_transcripts, *sql_model_assets],
     jobs=[import_meetings, recheck_transcripts],
-    schedules=[daily_import, late_transcripts_schedule(settings.recheck_days)],
+    schedules=[daily_import, late_transcripts_schedule(settings)],
     sensors=[dead_run_workers],
     resources=build_resources(settings),
     executor=in_process_executor_with_dead_run_check,

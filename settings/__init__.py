@@ -31,6 +31,9 @@ DEFAULT_QUOTA_WINDOW_SECONDS = 60.0  # Google counts those per minute, over a sl
 DEFAULT_RETRY_ATTEMPTS = 8
 DEFAULT_RETRY_BASE_SECONDS = 0.5
 DEFAULT_RECHECK_DAYS = 3
+# Meetings whose transcript Doc Drive refused (not shared, not found, too large, a policy) are
+# fetched again once a week while they are at most this many days old: sharing can change.
+DEFAULT_DRIVE_RECHECK_DAYS = 60
 # How long a run waits for another process to release the DuckDB file before it fails.
 DEFAULT_DUCKDB_LOCK_WAIT_SECONDS = 900.0
 # A long backfill writes the days Meet no longer keeps in windows of whole days holding about
@@ -57,6 +60,7 @@ class Settings:
     retry_attempts: int = DEFAULT_RETRY_ATTEMPTS
     retry_base_seconds: float = DEFAULT_RETRY_BASE_SECONDS
     recheck_days: int = DEFAULT_RECHECK_DAYS
+    drive_recheck_days: int = DEFAULT_DRIVE_RECHECK_DAYS
     duckdb_lock_wait_seconds: float = DEFAULT_DUCKDB_LOCK_WAIT_SECONDS
     meetings_per_write: int = DEFAULT_MEETINGS_PER_WRITE
 
@@ -93,6 +97,7 @@ class Settings:
                 get("MEETSYNC_RETRY_BASE_SECONDS", DEFAULT_RETRY_BASE_SECONDS)
             ),
             recheck_days=int(get("MEETSYNC_RECHECK_DAYS", DEFAULT_RECHECK_DAYS)),
+            drive_recheck_days=int(get("MEETSYNC_DRIVE_RECHECK_DAYS", DEFAULT_DRIVE_RECHECK_DAYS)),
             duckdb_lock_wait_seconds=float(
                 get("MEETSYNC_DUCKDB_LOCK_WAIT_SECONDS", DEFAULT_DUCKDB_LOCK_WAIT_SECONDS)
             ),

@@ -27,7 +27,7 @@ from google_client import (
 )
 from pipelines.jobs import recheck_transcripts
 from pipelines.loggers import setup_error_message
-from pipelines.schedules import recheck_requests
+from pipelines.schedules import RecheckWindows, recheck_requests
 from settings import Settings
 from tests.helpers import PROJECT_ROOT, TODAY, YESTERDAY, cli_env, http, materialize_range, snapshot
 
@@ -212,7 +212,7 @@ def test_an_account_meet_refuses_is_unsupported_and_heals_when_rechecked(connect
     assert {r[0] for r in query(connected, "SELECT transcript_status FROM transcripts")} == {
         "unsupported"
     }
-    requests = recheck_requests(str(connected.duckdb_path), TODAY, 3)
+    requests = recheck_requests(str(connected.duckdb_path), TODAY, RecheckWindows(3, 0))
     assert [r.partition_key for r in requests] == [day.isoformat()]
     workspace.meet_api_enabled = True  # the account was fixed
     assert materialize_range(day, day, selection=recheck_transcripts.selection).success
@@ -291,7 +291,7 @@ def test_an_ended_transcript_is_fetched_again_until_its_file_is_generated(connec
     sql = "SELECT transcript_status, transcript_final, transcript FROM transcripts WHERE event_id=?"
     ((status, final, text),) = query(connected, sql, [event_id])
     assert (status, final) == ("available", False) and text
-    requests = recheck_requests(str(connected.duckdb_path), TODAY, 3)
+    requests = recheck_requests(str(connected.duckdb_path), TODAY, RecheckWindows(3, 0))
     assert day.isoformat() in [r.partition_key for r in requests]
 
     for transcript in transcripts:
