@@ -48,7 +48,6 @@ ENDED = re.compile(
 )
 SPEAKER_LINE = re.compile(r"^([^:\s][^:]{0,99}?): (.*\S.*)$")
 NOTICE = "This editable transcript was computer generated"
-GEMINI_HEADING = "📖 Transcript"
 _WORDS = tuple(dict.fromkeys(TRANSCRIPT_WORDS.values()))
 TITLE_SUFFIXES = tuple(f"{sep}{word}" for word in _WORDS for sep in (" - ", " \u2013 "))
 GEMINI_HEADINGS = tuple(f"📖 {word}" for word in _WORDS)
