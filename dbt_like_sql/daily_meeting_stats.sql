@@ -1,23 +1,34 @@
 -- depends_on: meetings
--- description: Per day: meetings, hours, attendees and meetings per transcript status.
--- One column per status (with_transcript counts 'available'); they add up to meetings.
--- Days without meetings are absent.
+-- description: Per day: meetings held, hours, attendees and meetings per transcript status.
+-- A meeting the connected account declined was not held: it counts in `declined` only.
+-- One column per status (with_transcript counts 'available'); with `declined` they add up
+-- to the day's meetings on the calendar. Days without meetings are absent.
 -- column: partition_date: The day (the meetings' partition)
--- column: meetings: Meet meetings that day
+-- column: meetings: Meet meetings held that day (not declined by the account)
 -- column: meeting_hours: Sum of the meetings' scheduled durations, in hours (2 decimals)
 -- column: attendees: Sum of the meetings' attendee counts (one person in two meetings counts 2)
 -- column: distinct_attendees: Distinct attendee emails that day (case-insensitive)
--- column: transcript_coverage: with_transcript / meetings, rounded to 3 decimals
-WITH per_day AS (
+-- column: transcript_coverage: with_transcript / meetings, rounded to 3 decimals (NULL: none held)
+WITH held_or_not AS (
+    SELECT
+        *,
+        transcript_status <> 'declined' AS held
+    FROM meetings
+),
+
+per_day AS (
     SELECT
         partition_date,
-        count(*) AS meetings,
+        count(*) FILTER (WHERE held) AS meetings,
         round(
-            sum(date_diff('microsecond', start_time, end_time)) / 3600000000, 2
+            coalesce(
+                sum(date_diff('microsecond', start_time, end_time)) FILTER (WHERE held), 0
+            ) / 3600000000,
+            2
         )::DOUBLE AS meeting_hours,
-        coalesce(sum(len(attendees)), 0)::BIGINT AS attendees,
+        coalesce(sum(len(attendees)) FILTER (WHERE held), 0)::BIGINT AS attendees,
         $transcript_status_counts
-    FROM meetings
+    FROM held_or_not
     GROUP BY partition_date
 ),
 
@@ -25,7 +36,8 @@ day_attendee AS (
     SELECT DISTINCT
         partition_date,
         lower(unnest(attendees)) AS email
-    FROM meetings
+    FROM held_or_not
+    WHERE held
 ),
 
 per_day_attendees AS (
@@ -43,7 +55,7 @@ SELECT
     d.attendees,
     coalesce(a.distinct_attendees, 0) AS distinct_attendees,
     d.* EXCLUDE (partition_date, meetings, meeting_hours, attendees),  -- noqa: RF02
-    round(d.with_transcript / d.meetings, 3) AS transcript_coverage
+    round(d.with_transcript / nullif(d.meetings, 0), 3) AS transcript_coverage
 FROM per_day AS d
 LEFT JOIN per_day_attendees AS a ON d.partition_date = a.partition_date
 ORDER BY d.partition_date

@@ -2,8 +2,8 @@
 -- description: Per partner (external) domain: meetings, hours, first/last, transcript coverage.
 -- A partner domain is an attendee domain other than the connected account's domain
 -- (meeting_attendees.is_internal = false); rooms are never attendees. Only attendees who did
--- not decline count. A meeting counts once per partner domain however many of its attendees
--- come from it.
+-- not decline count, in meetings the connected account did not decline. A meeting counts
+-- once per partner domain however many of its attendees come from it.
 -- column: partner_domain: An external attendee domain (lower-cased)
 -- column: meetings: Meetings with at least one attendee from the domain who did not decline
 -- column: meeting_hours: Sum of those meetings' scheduled durations, in hours (2 decimals)
@@ -33,6 +33,7 @@ partner_meeting AS (
     FROM partner_attendee AS p
     INNER JOIN meetings AS m
         ON p.event_id = m.event_id AND p.partition_date = m.partition_date
+    WHERE m.transcript_status <> 'declined'
 ),
 
 per_domain AS (

@@ -12,6 +12,9 @@ MEET_SOLUTION = "hangoutsMeet"
 MEET_CODE = re.compile(r"^[a-z]{3}-[a-z]{4}-[a-z]{3}$")
 MEET_URI = re.compile(r"https://meet\.google\.com/([a-z]{3}-[a-z]{4}-[a-z]{3})\b")
 ROOM_DOMAIN = "@resource.calendar.google.com"  # booked rooms and other Workspace resources
+# Calendar's eventType of an ordinary event; outOfOffice, focusTime, workingLocation, birthday
+# and fromGmail events are never meetings, whatever conference data they carry.
+DEFAULT_EVENT_TYPE = "default"
 
 
 def parse_time(value: dict | None, zone: ZoneInfo) -> tuple[datetime | None, bool]:
@@ -124,6 +127,16 @@ def attachments_of(item: dict) -> list[dict]:
     return found
 
 
+def account_response(item: dict) -> str | None:
+    """The connected account's own answer to the invitation (its attendee entry is marked
+    ``self``): accepted, declined, tentative or needsAction; None when it is not listed."""
+    listed = item.get("attendees")
+    for attendee in listed if isinstance(listed, list) else []:
+        if isinstance(attendee, dict) and attendee.get("self") is True:
+            return _text(attendee.get("responseStatus"))
+    return None
+
+
 def event_row(item: dict, zone: ZoneInfo) -> dict | None:
     """One calendar_events row, or None for events to skip (cancelled, no usable start)."""
     if not isinstance(item, dict) or not _text(item.get("id")) or item.get("status") == "cancelled":
@@ -153,6 +166,9 @@ def event_row(item: dict, zone: ZoneInfo) -> dict | None:
         "conference_id": code,
         "html_link": _text(item.get("htmlLink")),
         "attachments": attachments_of(item),
+        "event_type": _text(item.get("eventType")) or DEFAULT_EVENT_TYPE,
+        "attendees_omitted": item.get("attendeesOmitted") is True,
+        "account_response": account_response(item),
     }
 
 

@@ -3,14 +3,14 @@
 import dagster as dg
 import pandas as pd
 
-from assets.warehouse.transcript_results import AVAILABLE
+from assets.warehouse.transcript_results import AVAILABLE, DECLINED
 
 CHECKS = [
     dg.AssetCheckSpec(
         "transcript_coverage",
         asset="transcripts",
-        description="Share of meetings with an available transcript (warns below 50%); "
-        "the days below it are listed",
+        description="Share of meetings held (not declined) with an available transcript "
+        "(warns below 50%); the days below it are listed",
     ),
     dg.AssetCheckSpec(
         "one_row_per_meeting",
@@ -27,7 +27,9 @@ COVERAGE_WARN_BELOW = 0.5
 
 
 def thin_days(transcripts: pd.DataFrame) -> list[str]:
-    """The days whose share of meetings with an available transcript is below the threshold."""
+    """The days whose share of meetings held with an available transcript is below the
+    threshold (a meeting the account declined was not held)."""
+    transcripts = transcripts[transcripts["transcript_status"] != DECLINED]
     days = pd.to_datetime(transcripts["partition_date"]).dt.date
     share = (transcripts["transcript_status"] == AVAILABLE).groupby(days).mean()
     return [day.isoformat() for day, value in sorted(share.items()) if value < COVERAGE_WARN_BELOW]
@@ -36,8 +38,9 @@ def thin_days(transcripts: pd.DataFrame) -> list[str]:
 def coverage_checks(records: pd.DataFrame, transcripts: pd.DataFrame) -> list[dg.AssetCheckResult]:
     """A Dagster check result is for the whole step, not per partition: a backfill's run
     checks its whole range, and names the days that fall short."""
+    held = int((transcripts["transcript_status"] != DECLINED).sum())
     available = int((transcripts["transcript_status"] == AVAILABLE).sum())
-    coverage = available / len(transcripts) if len(transcripts) else 1.0
+    coverage = available / held if held else 1.0
     doubled = int(records["record_name"].duplicated().sum())
     duplicates = int(transcripts["event_id"].duplicated().sum())
     statuses = transcripts["transcript_status"].value_counts().to_dict()

@@ -9,6 +9,9 @@ from assets.meet.record_matching import Meeting, parse_google_time
 from assets.meet.transcript_assembly import assemble, beyond_retention
 from assets.warehouse.tables import CONFERENCE_RECORDS, TRANSCRIPT_ENTRIES, TRANSCRIPTS
 from assets.warehouse.transcript_results import (
+    DECLINED,
+    DECLINED_DETAIL,
+    DECLINED_RESPONSE,
     ENTRY_FIELDS,
     EXPIRED,
     NOT_PERMITTED,
@@ -17,12 +20,25 @@ from assets.warehouse.transcript_results import (
 )
 
 
+def declined(row) -> bool:
+    """Whether the connected account declined the meeting (never asked of Meet or Drive)."""
+    return getattr(row, "account_response", None) == DECLINED_RESPONSE
+
+
+def declined_mask(frame: pd.DataFrame) -> pd.Series:
+    """Per row of a meetings frame: whether the account declined it."""
+    if "account_response" not in frame:
+        return pd.Series(False, index=frame.index)
+    return frame["account_response"] == DECLINED_RESPONSE
+
+
 def meetings_of(frame: pd.DataFrame) -> list[Meeting]:
-    """The slice's meetings that have a Meet meeting code."""
+    """The slice's meetings that have a Meet meeting code and that the account did not
+    decline: the ones to ask Meet about."""
     return [
         Meeting(row.event_id, row.conference_id, row.start_time, row.end_time)
         for row in frame.itertuples()
-        if isinstance(row.conference_id, str)
+        if isinstance(row.conference_id, str) and not declined(row)
     ]
 
 
@@ -76,6 +92,8 @@ def _meet_result(
     about a meeting beyond its retention (``meet_fetch.meetings_to_ask``), even when a later
     meeting shares its code: no lookup speaks for it, and it is ``expired``."""
     code = row.conference_id if isinstance(row.conference_id, str) else None
+    if declined(row):
+        return code, [], MeetingTranscript(DECLINED, detail=DECLINED_DETAIL)
     asked = code is not None and not beyond_retention(row.end_time, now)
     lookup = lookups.get(code) if asked else None
     records = lookup.assigned.get(row.event_id, []) if lookup else []

@@ -25,7 +25,7 @@ from assets.meet.conference_fetch import (
     meetings_past_retention,
 )
 from assets.meet.conference_lookup import ConferenceLookup, requests_by_meeting
-from assets.transcripts.transcript_rows import build_frames, meetings_of
+from assets.transcripts.transcript_rows import build_frames, declined_mask, meetings_of
 from assets.transcripts.window_plan import write_windows
 from google_client import GoogleClient
 
@@ -132,7 +132,8 @@ class _Window:
         self, first_day: date, end_day: date, meetings: pd.DataFrame, is_past: pd.Series
     ) -> None:
         self.first_day, self.end_day, self.meetings = first_day, end_day, meetings
-        self.doc_ids = list(meetings["event_id"][is_past[meetings.index]])
+        asked = is_past[meetings.index] & ~declined_mask(meetings)  # never a declined one
+        self.doc_ids = list(meetings["event_id"][asked])
 
     def doc_meetings(self, stored_docs: dict[str, list[str]]) -> list[DocMeeting]:
         return doc_meetings(self.meetings, self.doc_ids, stored_docs)

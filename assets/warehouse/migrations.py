@@ -10,7 +10,9 @@ at one version. Migrations, in order:
 2. ``sql/migrations/0002_attendee_answers.sql``: rows imported before attendees' answers and
    rooms were kept get them (unknown answers, rooms out of the attendees);
 3. ``sql/migrations/0003_account_email.sql``: rows imported before ``account_email`` take the
-   file's one connected account.
+   file's one connected account;
+4. ``event_type``, ``attendees_omitted`` and ``account_response`` in calendar_events and
+   meet_meetings (NULL for rows imported before: the next import of their day fills them).
 
 A schema change is a new entry at the end of ``MIGRATIONS``, never an edit of an old one.
 """
@@ -24,7 +26,13 @@ from pathlib import Path
 import duckdb
 
 from assets.warehouse.slices import transaction
-from assets.warehouse.tables import PIPELINE_TABLES
+from assets.warehouse.tables import (
+    CALENDAR_EVENTS,
+    MEET_MEETINGS,
+    PIPELINE_TABLES,
+    Table,
+    quoted_identifier,
+)
 
 MIGRATIONS_DIR = Path(__file__).parent / "sql" / "migrations"
 VERSION_SCHEMA, VERSION_TABLE = "meetsync_meta", "schema_migrations"
@@ -44,6 +52,22 @@ def _create_pipeline_tables(conn: duckdb.DuckDBPyConnection) -> None:
         table.add_missing_columns(conn)
 
 
+def _add_columns(
+    tables: tuple[Table, ...], names: tuple[str, ...]
+) -> Callable[[duckdb.DuckDBPyConnection], None]:
+    """Add the columns ``names`` (as ``tables.py`` defines them) to each of ``tables``."""
+
+    def apply(conn: duckdb.DuckDBPyConnection) -> None:
+        for table in tables:
+            for column in (c for c in table.columns if c.name in names):
+                conn.execute(
+                    f"ALTER TABLE {quoted_identifier(table.name)} ADD COLUMN IF NOT EXISTS "
+                    f"{quoted_identifier(column.name)} {column.type}"
+                )
+
+    return apply
+
+
 def _sql_file(name: str) -> Callable[[duckdb.DuckDBPyConnection], None]:
     def apply(conn: duckdb.DuckDBPyConnection) -> None:
         conn.execute((MIGRATIONS_DIR / name).read_text(encoding="utf-8"))
@@ -57,6 +81,14 @@ MIGRATIONS = (
         2, "attendee answers and rooms of older rows", _sql_file("0002_attendee_answers.sql")
     ),
     Migration(3, "account_email of older rows", _sql_file("0003_account_email.sql")),
+    Migration(
+        4,
+        "event_type, attendees_omitted and account_response",
+        _add_columns(
+            (CALENDAR_EVENTS, MEET_MEETINGS),
+            ("event_type", "attendees_omitted", "account_response"),
+        ),
+    ),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

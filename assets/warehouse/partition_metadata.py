@@ -20,7 +20,7 @@ from datetime import date, timedelta
 import dagster as dg
 import pandas as pd
 
-from assets.warehouse.transcript_results import AVAILABLE
+from assets.warehouse.transcript_results import AVAILABLE, DECLINED
 
 
 def days_label(first_day: date, end_day: date) -> str:
@@ -54,9 +54,12 @@ def meet_numbers_by_day(
     entries: pd.DataFrame,
     requests: dict[str, float],
 ) -> dict[date, dict]:
-    """Per day: meetings, transcripts available, coverage (omitted on days without
-    meetings), transcript entries and the Google requests of that day's meetings."""
-    meetings = rows_by_day(transcripts)
+    """Per day: meetings held, those the account declined, transcripts available, coverage
+    of the meetings held (omitted on days without), transcript entries and the Google
+    requests of that day's meetings."""
+    declined = transcripts["transcript_status"] == DECLINED
+    meetings = rows_by_day(transcripts[~declined])
+    declined_by_day = rows_by_day(transcripts[declined])
     entry_counts = rows_by_day(entries)
     transcript_days = pd.to_datetime(transcripts["partition_date"]).dt.date
     available = Counter(transcript_days[transcripts["transcript_status"] == AVAILABLE])
@@ -67,6 +70,7 @@ def meet_numbers_by_day(
     for day in days:
         found = {
             "meetings": meetings[day],
+            "declined_meetings": declined_by_day[day],
             "transcripts_available": available[day],
             "entries": entry_counts[day],
             "google_requests": round(spent[day], 2),

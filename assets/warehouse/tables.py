@@ -119,6 +119,23 @@ CALENDAR_EVENTS = Table(
             "Files attached to the event (Meet attaches its transcript Docs): Drive file id, "
             "title, MIME type, URL",
         ),
+        Column(
+            "event_type",
+            "VARCHAR",
+            "Calendar's eventType: default, outOfOffice, focusTime, workingLocation, birthday or "
+            "fromGmail; only default events are meetings (NULL: imported before it was kept)",
+        ),
+        Column(
+            "attendees_omitted",
+            "BOOLEAN",
+            "True when Calendar left guests out (attendeesOmitted): the guest list is partial",
+        ),
+        Column(
+            "account_response",
+            "VARCHAR",
+            "The connected account's own answer (accepted, declined, tentative, needsAction); "
+            "NULL when it is not an attendee",
+        ),
     ),
 )
 
@@ -142,6 +159,23 @@ MEET_MEETINGS = Table(
         Column("recurring_event_id", "VARCHAR", "Recurring series id; instances share a code"),
         Column("account_email", "VARCHAR", "The connected account whose calendar it is on"),
         Column("attachments", ATTACHMENTS_TYPE, "Files attached to the event"),
+        Column(
+            "event_type",
+            "VARCHAR",
+            "Calendar's eventType: default, outOfOffice, focusTime, workingLocation, birthday or "
+            "fromGmail; only default events are meetings (NULL: imported before it was kept)",
+        ),
+        Column(
+            "attendees_omitted",
+            "BOOLEAN",
+            "True when Calendar left guests out (attendeesOmitted): the guest list is partial",
+        ),
+        Column(
+            "account_response",
+            "VARCHAR",
+            "The connected account's own answer (accepted, declined, tentative, needsAction); "
+            "NULL when it is not an attendee",
+        ),
     ),
 )
 CONFERENCE_RECORDS = Table(

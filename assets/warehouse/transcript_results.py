@@ -14,6 +14,9 @@ EXPIRED = "expired"
 UNSUPPORTED = "unsupported"
 NOT_PERMITTED = "not_permitted"
 FAILED = "failed"
+# The connected account declined the invitation: a meeting it did not hold, never asked of
+# Meet or Drive, and not counted among the meetings held.
+DECLINED = "declined"
 STATUSES = (
     AVAILABLE,
     PENDING,
@@ -23,6 +26,7 @@ STATUSES = (
     UNSUPPORTED,
     NOT_PERMITTED,
     FAILED,
+    DECLINED,
 )
 # Statuses that a later run may still change: re-checked for a bounded number of days, as
 # are available transcripts that are not final yet. 'unsupported' heals once the account's
@@ -40,6 +44,7 @@ STATUS_MEANINGS = {
     UNSUPPORTED: "Meetings the Meet API refused to report on (e.g. personal accounts)",
     NOT_PERMITTED: "Meetings imported while the connection had no Meet access",
     FAILED: "Meetings whose Meet requests failed for good",
+    DECLINED: "Meetings the connected account declined (not counted in meetings)",
     NOT_FETCHED: "Meetings whose transcripts were not imported yet",
 }
 # The column of a model that counts meetings of a status: its name, except for 'available'.
@@ -47,6 +52,9 @@ STATUS_COUNT_COLUMNS = {status: status for status in STATUS_MEANINGS} | {
     AVAILABLE: "with_transcript"
 }
 NOT_PERMITTED_DETAIL = "The connection has no Meet access: run meetsync connect to grant it"
+DECLINED_DETAIL = "The connected account declined this meeting: Meet and Drive are not asked"
+DECLINED_RESPONSE = "declined"  # Calendar's responseStatus of a declined invitation
+
 
 # Where an available transcript came from: Meet's REST API (30 days), or the Google Doc Meet
 # wrote (assets/drive/).

@@ -232,6 +232,13 @@ class Generator:
             return zoom_conference(ids.numeric_id(self.rng, 11))
         return None
 
+    def _answers_on_my_calendar(self, plan: Plan) -> list[tuple[Person, str]]:
+        """The attendees' answers as the account's calendar shows them. The account holds the
+        meetings generated for it: where the draw said it declined (and so did not join), its
+        calendar says accepted, so that generated workspaces keep every meeting they had;
+        meetings the account declined are built by the tests that need them."""
+        return [(p, "accepted" if p == self.me and s == "declined" else s) for p, s in plan.attendees]
+
     def _event(self, plan: Plan, recurrence: list[str] | None = None) -> dict:
         created = _as_datetime(plan.start, self.tz) - timedelta(
             days=self.rng.randint(1, 20), seconds=self.rng.randint(0, 86_000)
@@ -240,7 +247,7 @@ class Generator:
             event_id=plan.event_id or ids.event_id(self.rng),
             summary=plan.summary,
             organizer=plan.organizer,
-            attendees=plan.attendees,
+            attendees=self._answers_on_my_calendar(plan),
             start=plan.start,
             end=plan.end,
             tz_name=self.ws.calendar_timezone,

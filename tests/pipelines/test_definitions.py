@@ -198,16 +198,18 @@ def test_late_transcripts_skips_a_file_the_next_import_has_to_migrate(tmp_path):
 EXPECTED_COLUMNS = {
     "calendar_events": "event_id partition_date title start_time end_time all_day status "
     "organizer_email attendees attendee_responses rooms recurring_event_id "
-    "conference_solution conference_id html_link account_email attachments",
+    "conference_solution conference_id html_link account_email attachments event_type "
+    "attendees_omitted account_response",
     "meet_meetings": "event_id partition_date title start_time end_time attendees "
     "attendee_responses rooms conference_id organizer_email recurring_event_id account_email "
-    "attachments",
+    "attachments event_type attendees_omitted account_response",
     "transcripts": "event_id partition_date conference_id transcript_status transcript "
     "transcript_final entry_count record_count transcript_names status_detail checked_at "
     "transcript_source transcript_doc_ids doc_texts",
 }
 EXPECTED_STATUSES = (
-    "available pending no_transcript no_conference expired unsupported not_permitted failed"
+    "available pending no_transcript no_conference expired unsupported not_permitted failed "
+    "declined"
 )
 
 

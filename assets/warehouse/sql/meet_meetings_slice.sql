@@ -1,4 +1,5 @@
--- Google Meet meetings of a slice of calendar_events partitions.
+-- Google Meet meetings of a slice of calendar_events partitions: ordinary events (never
+-- out-of-office, focus time...) with a Meet conference.
 SELECT
     event_id,
     partition_date,
@@ -12,10 +13,15 @@ SELECT
     organizer_email,
     recurring_event_id,
     account_email,
-    attachments
+    attachments,
+    event_type,
+    attendees_omitted,
+    account_response
 FROM calendar_events
 WHERE
     partition_date >= $first_day
     AND partition_date < $end_day
     AND conference_solution = 'hangoutsMeet'
+    -- NULL: a row imported before event_type was kept, a meeting then
+    AND (event_type = 'default' OR event_type IS NULL)
 ORDER BY start_time, event_id

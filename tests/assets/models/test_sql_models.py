@@ -59,6 +59,8 @@ SEED_MEETINGS = [
      "ana@ourco.com", "expired"),
     ("m8", D3, "Old call", "11:00", "11:10", None, "ana@ourco.com", "unsupported"),
     ("m9", D3, "Broken", "13:00", "14:00", ["ana@ourco.com"], "ana@ourco.com", "failed"),
+    ("m10", D3, "Acme offsite", "15:00", "17:00", ["ana@ourco.com", "carl@acme.com"],
+     "carl@acme.com", "declined"),
 ]
 # fmt: on
 
@@ -223,6 +225,11 @@ def test_meeting_attendees(seeded):
          "accepted", False, "cod-m1xx-abc"),
         ("m1", D1, hm(D1, "09:00"), "Acme kickoff", "dana@ACME.com", "acme.com", False,
          "declined", False, "cod-m1xx-abc"),
+        # declined by the account: its attendees are still its attendees
+        ("m10", D3, hm(D3, "15:00"), "Acme offsite", "ana@ourco.com", "ourco.com", True,
+         None, None, "cod-m10xx-abc"),
+        ("m10", D3, hm(D3, "15:00"), "Acme offsite", "carl@acme.com", "acme.com", False,
+         None, None, "cod-m10xx-abc"),
         ("m2", D1, hm(D1, "14:00"), "Acme + Globex sync", "ana@ourco.com", "ourco.com", True,
          "accepted", False, "cod-m2xx-abc"),
         ("m2", D1, hm(D1, "14:00"), "Acme + Globex sync", "carl@acme.com", "acme.com", False,
@@ -291,11 +298,12 @@ def test_speaker_talk_time(seeded):
 def test_daily_meeting_stats(seeded):
     assert rows(seeded, "SELECT * FROM daily_meeting_stats") == [
         # day, meetings, hours, attendees, distinct, available, pending, no_transcript,
-        # no_conference, expired, unsupported, not_permitted, failed, not_fetched, coverage
-        (D1, 3, 1.75, 9, 5, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0.333),
+        # no_conference, expired, unsupported, not_permitted, failed, declined, not_fetched,
+        # coverage (m10, declined, is no meeting held: neither counted, nor hours, attendees)
+        (D1, 3, 1.75, 9, 5, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0.333),
         # m6's room, listed among its attendees by an older import, is no attendee
-        (D2, 3, 2.58, 4, 4, 1, 0, 0, 1, 0, 0, 0, 0, 1, 0.333),
-        (D3, 3, 2.0, 3, 2, 0, 0, 0, 0, 1, 1, 0, 1, 0, 0.0),
+        (D2, 3, 2.58, 4, 4, 1, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0.333),
+        (D3, 3, 2.0, 3, 2, 0, 0, 0, 0, 1, 1, 0, 1, 1, 0, 0.0),
     ]
 
 
@@ -419,6 +427,7 @@ STATUS_COLUMNS = (
     "unsupported",
     "not_permitted",
     "failed",
+    "declined",
     "not_fetched",
 )
 
@@ -430,9 +439,10 @@ def expected_daily_stats(meetings: list[tuple]) -> dict[date, tuple]:
         by_day.setdefault(row[0], []).append(row)
     expected = {}
     for day, day_rows in by_day.items():
+        statuses = Counter(row[4] for row in day_rows)
+        day_rows = [row for row in day_rows if row[4] != "declined"]  # not held
         seconds = sum((end - start).total_seconds() for _, start, end, _, _ in day_rows)
         emails = [a for row in day_rows for a in row[3] or []]
-        statuses = Counter(row[4] for row in day_rows)
         expected[day] = (
             len(day_rows),
             round(seconds / 3600, 2),

@@ -128,6 +128,7 @@ def test_each_day_gets_its_own_meet_numbers():
     assert numbers == {
         D1: {
             "meetings": 2,
+            "declined_meetings": 0,
             "transcripts_available": 1,
             "entries": 3,
             "google_requests": 6.5,
@@ -135,13 +136,20 @@ def test_each_day_gets_its_own_meet_numbers():
         },
         D2: {
             "meetings": 1,
+            "declined_meetings": 0,
             "transcripts_available": 1,
             "entries": 1,
             "google_requests": 2.25,
             "coverage": 1.0,
         },
         # a day without meetings has no coverage rather than a made-up one
-        D3: {"meetings": 0, "transcripts_available": 0, "entries": 0, "google_requests": 0.0},
+        D3: {
+            "meetings": 0,
+            "declined_meetings": 0,
+            "transcripts_available": 0,
+            "entries": 0,
+            "google_requests": 0.0,
+        },
     }
     assert row_counts_by_day([D1, D3], entries) == {
         D1: {"dagster/row_count": 3},
@@ -151,7 +159,13 @@ def test_each_day_gets_its_own_meet_numbers():
         [D1], TRANSCRIPTS.empty_frame(), TRANSCRIPT_ENTRIES.empty_frame(), {}
     )
     assert empty == {
-        D1: {"meetings": 0, "transcripts_available": 0, "entries": 0, "google_requests": 0.0}
+        D1: {
+            "meetings": 0,
+            "declined_meetings": 0,
+            "transcripts_available": 0,
+            "entries": 0,
+            "google_requests": 0.0,
+        }
     }
 
 

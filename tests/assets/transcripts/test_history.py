@@ -109,7 +109,7 @@ def test_a_year_backfill_reads_history_from_docs(connected_factory):
             assert text == doc_text(ws, event_id)
         elif docs:
             assert (status, source, text) == ("expired", None, "")
-            assert detail.startswith(("Drive 403: ", "Drive 404: "))
+            assert detail.startswith(("Drive 403 ", "Drive 404 "))
         else:
             assert (status, detail, doc_ids) == ("expired", NO_DOC, [])
         counts[status] += 1
@@ -168,9 +168,11 @@ def test_doc_path_gives_the_meet_api_speakers_and_text(connected_factory):
     assert len(compared) > 30
 
 
-def test_refused_drive_permission_leaves_history_expired_and_the_rest_unchanged(
+def test_refused_drive_permission_keeps_the_history_stored_and_the_rest_unchanged(
     connected_factory, consent_browser
 ):
+    """Drive access withdrawn: no Drive request, the transcripts already read from Docs stay
+    (a re-import never makes one worse), the others say Drive access is needed."""
     from google_client import connect
     from settings import Settings
 
@@ -178,6 +180,8 @@ def test_refused_drive_permission_leaves_history_expired_and_the_rest_unchanged(
     first = YESTERDAY - timedelta(days=39)
     assert materialize_range(first, YESTERDAY).success
     granted = snapshot_without_history(env)
+    from_docs = {e for e, r in old_meetings(env, datetime.now(UTC)).items() if r[1] == "drive_doc"}
+    assert from_docs
 
     env.emulator.untick_at_consent(DRIVE_MEET_SCOPE)
     connect(Settings.from_env(), open_browser=True, browser=consent_browser, timeout_seconds=30)
@@ -190,7 +194,8 @@ def test_refused_drive_permission_leaves_history_expired_and_the_rest_unchanged(
     assert materialize_range(first, YESTERDAY).success
     assert not any(k.startswith("drive.") for k in env.emulator.request_counts)
     old = old_meetings(env, datetime.now(UTC))
-    assert old and {(r[0], r[1], r[2], r[3]) for r in old.values()} == {
+    assert {e for e, r in old.items() if r[:2] == ("available", "drive_doc")} == from_docs
+    assert {(r[0], r[1], r[2], r[3]) for e, r in old.items() if e not in from_docs} == {
         ("expired", None, "", NO_DRIVE_PERMISSION)
     }
     assert snapshot_without_history(env) == granted

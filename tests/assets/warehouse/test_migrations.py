@@ -54,7 +54,7 @@ def test_a_file_from_before_versions_gains_columns_and_its_old_rows_their_values
             [DAY, DAY],
         )
     with duckdb.connect(str(path)) as conn:
-        assert migrate(conn) == [1, 2, 3]
+        assert migrate(conn) == list(range(1, SCHEMA_VERSION + 1))
         meeting = conn.execute(
             "SELECT attendees, rooms, attendee_responses, account_email FROM meet_meetings"
         ).fetchone()
@@ -70,7 +70,25 @@ def test_a_file_from_before_versions_gains_columns_and_its_old_rows_their_values
         None,  # meet_meetings never named an account: unknown
     )
     assert events == [("ana@ourco.com",), ("ana@ourco.com",)]  # the file's one account
-    assert applied == [(1,), (2,), (3,)]
+    assert applied == [(v,) for v in range(1, SCHEMA_VERSION + 1)]
+
+
+def test_a_file_at_version_3_gains_the_columns_of_version_4(monkeypatch):
+    """A file written before version 4: its calendar tables lack the three columns."""
+    new_columns = ("event_type", "attendees_omitted", "account_response")
+    with duckdb.connect() as conn:
+        monkeypatch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:3])
+        monkeypatch.setattr(migrations, "SCHEMA_VERSION", 3)
+        migrate(conn)
+        for table in ("calendar_events", "meet_meetings"):
+            for column in new_columns:
+                conn.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+        conn.execute("INSERT INTO meet_meetings (event_id) VALUES ('e1')")
+        monkeypatch.undo()
+        assert migrate(conn) == [4]
+        for table in ("calendar_events", "meet_meetings"):
+            assert [c for c, _ in columns(conn, table)][-3:] == list(new_columns), table
+        assert conn.execute("SELECT event_type FROM meet_meetings").fetchall() == [(None,)]
 
 
 def test_a_migration_that_fails_leaves_the_file_at_the_version_before(monkeypatch):
