@@ -12,8 +12,9 @@ MEET_SOLUTION = "hangoutsMeet"
 MEET_CODE = re.compile(r"^[a-z]{3}-[a-z]{4}-[a-z]{3}$")
 MEET_URI = re.compile(r"https://meet\.google\.com/([a-z]{3}-[a-z]{4}-[a-z]{3})\b")
 ROOM_DOMAIN = "@resource.calendar.google.com"  # booked rooms and other Workspace resources
-# Calendar's eventType of an ordinary event; outOfOffice, focusTime, workingLocation, birthday
-# and fromGmail events are never meetings, whatever conference data they carry.
+# Calendar's eventType of an ordinary event, when Google leaves it out. outOfOffice, focusTime,
+# workingLocation, birthday and fromGmail events are never meetings, whatever conference data
+# they carry (sql/meet_meetings_slice.sql).
 DEFAULT_EVENT_TYPE = "default"
 
 

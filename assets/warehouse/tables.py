@@ -123,7 +123,7 @@ CALENDAR_EVENTS = Table(
             "event_type",
             "VARCHAR",
             "Calendar's eventType: default, outOfOffice, focusTime, workingLocation, birthday or "
-            "fromGmail; only default events are meetings (NULL: imported before it was kept)",
+            "fromGmail; the last five are never meetings (NULL: imported before it was kept)",
         ),
         Column(
             "attendees_omitted",
@@ -163,7 +163,7 @@ MEET_MEETINGS = Table(
             "event_type",
             "VARCHAR",
             "Calendar's eventType: default, outOfOffice, focusTime, workingLocation, birthday or "
-            "fromGmail; only default events are meetings (NULL: imported before it was kept)",
+            "fromGmail; the last five are never meetings (NULL: imported before it was kept)",
         ),
         Column(
             "attendees_omitted",

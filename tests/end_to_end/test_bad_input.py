@@ -64,6 +64,7 @@ GARBAGE_TIMES = (
     "tomorrow at noon",
     "24/11/2026",
 )
+NON_MEETING_TYPES = ("focusTime",)  # of those drawn below: never a meeting (Calendar's eventType)
 SHAPE = {"days": 1, "meetings_per_day": 4, "long_transcript_entries": 30}
 TABLES = {
     "calendar_events": "*",
@@ -640,7 +641,7 @@ def bad_event(draw, case: Case, n: int) -> None:
         "html_link": event.get("htmlLink") if isinstance(event.get("htmlLink"), str) else None,
     }
     expected = Expected(expected_id, row)
-    if solution == "hangoutsMeet":
+    if solution == "hangoutsMeet" and event.get("eventType") not in NON_MEETING_TYPES:
         records = draw(meet_artifacts(case, n, code, start)) if code else []
         expected.status, expected.entries = expected_meet(case, records)
         expected.records = [r["name"] for r in records if r["_live"]]

@@ -22,6 +22,12 @@ WHERE
     partition_date >= $first_day
     AND partition_date < $end_day
     AND conference_solution = 'hangoutsMeet'
-    -- NULL: a row imported before event_type was kept, a meeting then
-    AND (event_type = 'default' OR event_type IS NULL)
+    -- Calendar's event types that are never meetings (NULL: imported before event_type was
+    -- kept; a type Google adds later counts as a meeting until it is listed here)
+    AND (
+        event_type IS NULL
+        OR NOT list_contains(
+            ['outOfOffice', 'focusTime', 'workingLocation', 'birthday', 'fromGmail'], event_type
+        )
+    )
 ORDER BY start_time, event_id
