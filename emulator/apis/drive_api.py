@@ -2,14 +2,14 @@
 Drive.
 
 Files are Drive v3 File dicts plus private keys: ``_text`` (what a ``text/plain`` export
-returns), ``_access`` and ``_meet_written``. ``_access`` is ``shared``; ``not_shared`` (403
-``insufficientFilePermissions``); ``deleted`` (404 ``notFound``, which is also what a file the
-caller may not read answers); ``too_large`` (an export answers 403 ``exportSizeLimitExceeded``:
-Drive exports at most 10 MB); ``domain_policy`` (403 ``domainPolicy``: the organisation does not
-let the app use Drive). Exporting a file that is not a Google Doc answers 403
-``fileNotExportable``. Each body is the one Drive's "Resolve errors" guide shows.
-A token whose only Drive scope is ``drive.meet.readonly`` sees just the files Meet wrote;
-any other file is "not found" to it, as Google documents for that scope.
+returns), ``_access`` and ``_meet_written``. ``_access`` is ``shared``; ``not_shared`` and
+``deleted`` (both 404 ``notFound``: Drive answers a file the caller may not read as one that
+does not exist; ``insufficientFilePermissions`` is about write access); ``too_large`` (an
+export answers 403 ``exportSizeLimitExceeded``: Drive exports at most 10 MB); ``domain_policy``
+(403 ``domainPolicy``: the organisation does not let the app use Drive). Exporting a file that
+is not a Google Doc answers 403 ``fileNotExportable``. Each body is the one Drive's "Resolve
+errors" guide shows. A token whose only Drive scope is ``drive.meet.readonly`` sees just the
+files Meet wrote; any other file is "not found" to it, as Google documents for that scope.
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ from emulator.wire.errors import (
     export_size_limit_exceeded,
     file_not_exportable,
     file_not_found,
-    insufficient_file_permissions,
     invalid_value,
 )
 from emulator.wire.fields import apply_fields, parse_fields
@@ -55,7 +54,7 @@ def _visible_file(ws: Workspace, file_id: str, scopes: tuple[str, ...]) -> dict[
     if file.get("_access") == DOMAIN_POLICY:
         raise domain_policy()
     if file.get("_access") == NOT_SHARED:
-        raise insufficient_file_permissions(file_id)
+        raise file_not_found(file_id)  # Drive: no read access looks like no such file
     return file
 
 

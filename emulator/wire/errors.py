@@ -220,12 +220,6 @@ def file_not_found(file_id: str) -> ApiError:
     return calendar_error(404, "notFound", message, location="fileId", locationType="parameter")
 
 
-def insufficient_file_permissions(file_id: str) -> ApiError:
-    """Drive's 403 for a file the caller may see but not read."""
-    message = f"The user does not have sufficient permissions for file {file_id}."
-    return calendar_error(403, "insufficientFilePermissions", message)
-
-
 def export_size_limit_exceeded() -> ApiError:
     """Drive's 403 for a Doc whose export would exceed Drive's 10 MB export limit."""
     return calendar_error(403, "exportSizeLimitExceeded", "This file is too large to be exported.")

@@ -139,13 +139,11 @@ def _error(call) -> tuple[int, dict]:
     return caught.value.resp.status, json.loads(caught.value.content)["error"]
 
 
-def test_unshared_docs_are_403_and_deleted_docs_404(
-    emulator: Emulator, workspace: Workspace
-) -> None:
+def test_unshared_and_deleted_docs_are_both_404(emulator: Emulator, workspace: Workspace) -> None:
     files = drive_service(emulator.url, emulator.issue_token()).files()
     hidden, gone = _docs(workspace, NOT_SHARED)[0]["id"], _docs(workspace, DELETED)[0]["id"]
     status, error = _error(files.export(fileId=hidden, mimeType="text/plain"))
-    assert status == 403 and error["errors"][0]["reason"] == "insufficientFilePermissions"
+    assert status == 404 and error["errors"][0]["reason"] == "notFound"  # no read access
     assert hidden in error["message"]
     status, error = _error(files.export(fileId=gone, mimeType="text/plain"))
     assert (status, error["message"]) == (404, f"File not found: {gone}.")

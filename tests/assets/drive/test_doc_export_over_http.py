@@ -33,7 +33,8 @@ def a_shared_doc(ws) -> dict:
 # (what the emulator makes of the Doc, the problem, words the detail must hold)
 REFUSALS = [
     (DELETED, "notFound", ["Drive 404 notFound", "no read access", "or it does not exist"]),
-    (NOT_SHARED, "insufficientFilePermissions", ["Drive 403", "may not read", "share it"]),
+    # Drive answers a Doc the account may not read as one that does not exist
+    (NOT_SHARED, "notFound", ["Drive 404 notFound", "no read access", "share it"]),
     (TOO_LARGE, "exportSizeLimitExceeded", ["Drive 403", "larger than Drive exports (10 MB)"]),
     (DOMAIN_POLICY, "domainPolicy", ["Drive 403 domainPolicy", "organisation's policy"]),
 ]
