@@ -12,7 +12,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-EARLY_TOLERANCE = timedelta(minutes=30)
+# People join a recurring call long before its slot (a prep call on the same link): a record
+# that starts up to two hours early still belongs to the instance it runs into.
+EARLY_TOLERANCE = timedelta(hours=2)
 LATE_TOLERANCE = timedelta(hours=2)
 
 

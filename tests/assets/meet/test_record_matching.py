@@ -42,6 +42,15 @@ def test_early_start_overrun_and_rejoin_are_matched_in_order():
     ]
 
 
+def test_a_conference_that_started_well_before_its_slot_is_still_its_meetings():
+    meeting = Meeting("m", "qrs-tuvw-xyz", at(20, 14), at(20, 15))
+    early = record("early", at(20, 12, 45), at(20, 14, 50))  # 75 minutes early
+    ((start, _),) = lookup_windows([meeting]).values()
+    assert start <= at(20, 12, 45)
+    assigned = assign_records([meeting], {"qrs-tuvw-xyz": [early]}, NOW)
+    assert [r["name"] for r in assigned["m"]] == ["conferenceRecords/early"]
+
+
 def test_record_far_from_any_instance_is_dropped():
     stray = record("stray", at(19, 18), at(19, 19))
     assigned = assign_records(SERIES, {"abc-mnop-xyz": [stray]}, NOW)
