@@ -278,3 +278,42 @@ def stop_process_group(process: subprocess.Popen) -> None:
     with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGKILL)
     process.wait(timeout=10)
+
+
+# ----- what Meet's Docs say
+def speaker_of(participant: dict | None) -> str:
+    """A participant's display name, as Meet's entries and Docs name the speaker."""
+    for kind in ("signedinUser", "anonymousUser", "phoneUser"):
+        if participant and kind in participant:
+            return participant[kind]["displayName"]
+    return "Unknown speaker"
+
+
+def generated_docs(ws: Any, event_id: str) -> list[dict]:
+    """The Docs Meet wrote for the event's transcripts (FILE_GENERATED ones)."""
+    return [
+        ws.drive_files[t["docsDestination"]["document"]]
+        for record in ws.event_records.get(event_id, [])
+        for t in ws.transcripts.get(record, [])
+        if t["state"] == "FILE_GENERATED"
+    ]
+
+
+def spoken_turns(ws: Any, event_id: str) -> list[tuple[str, str]]:
+    """Speaker and text of every entry of the event's generated transcripts, in time order:
+    what Meet's API serves, before Doc paragraph merging."""
+    found = []
+    for record in ws.event_records.get(event_id, []):
+        people = {p["name"]: p for p in ws.participants.get(record, [])}
+        for t in ws.transcripts.get(record, []):
+            if t["state"] == "FILE_GENERATED":
+                for e in ws.entries[t["name"]]:
+                    found.append(
+                        (e["startTime"], speaker_of(people.get(e["participant"])), e["text"])
+                    )
+    return [(speaker, text) for _, speaker, text in sorted(found)]
+
+
+def doc_text(ws: Any, event_id: str) -> str:
+    """What the event's Docs say, as ``Speaker: text`` lines, one per speaker turn."""
+    return "\n".join(f"{s}: {t}" for s, t in merge_turns(spoken_turns(ws, event_id)))

@@ -87,6 +87,27 @@ ATTENDEE_TYPE = (
 )
 ATTACHMENTS_TYPE = "STRUCT(file_id VARCHAR, title VARCHAR, mime_type VARCHAR, file_url VARCHAR)[]"
 
+# What kind of event it is and how the account stands in it: in both calendar tables.
+INVITATION_COLUMNS = (
+    Column(
+        "event_type",
+        "VARCHAR",
+        "Calendar's eventType: default, outOfOffice, focusTime, workingLocation, birthday or "
+        "fromGmail; the last five are never meetings (NULL: imported before it was kept)",
+    ),
+    Column(
+        "attendees_omitted",
+        "BOOLEAN",
+        "True when Calendar left guests out (attendeesOmitted): the guest list is partial",
+    ),
+    Column(
+        "account_response",
+        "VARCHAR",
+        "The connected account's own answer (accepted, declined, tentative, needsAction); "
+        "NULL when it is not an attendee",
+    ),
+)
+
 CALENDAR_EVENTS = Table(
     "calendar_events",
     (
@@ -119,23 +140,7 @@ CALENDAR_EVENTS = Table(
             "Files attached to the event (Meet attaches its transcript Docs): Drive file id, "
             "title, MIME type, URL",
         ),
-        Column(
-            "event_type",
-            "VARCHAR",
-            "Calendar's eventType: default, outOfOffice, focusTime, workingLocation, birthday or "
-            "fromGmail; the last five are never meetings (NULL: imported before it was kept)",
-        ),
-        Column(
-            "attendees_omitted",
-            "BOOLEAN",
-            "True when Calendar left guests out (attendeesOmitted): the guest list is partial",
-        ),
-        Column(
-            "account_response",
-            "VARCHAR",
-            "The connected account's own answer (accepted, declined, tentative, needsAction); "
-            "NULL when it is not an attendee",
-        ),
+        *INVITATION_COLUMNS,
     ),
 )
 
@@ -159,23 +164,7 @@ MEET_MEETINGS = Table(
         Column("recurring_event_id", "VARCHAR", "Recurring series id; instances share a code"),
         Column("account_email", "VARCHAR", "The connected account whose calendar it is on"),
         Column("attachments", ATTACHMENTS_TYPE, "Files attached to the event"),
-        Column(
-            "event_type",
-            "VARCHAR",
-            "Calendar's eventType: default, outOfOffice, focusTime, workingLocation, birthday or "
-            "fromGmail; the last five are never meetings (NULL: imported before it was kept)",
-        ),
-        Column(
-            "attendees_omitted",
-            "BOOLEAN",
-            "True when Calendar left guests out (attendeesOmitted): the guest list is partial",
-        ),
-        Column(
-            "account_response",
-            "VARCHAR",
-            "The connected account's own answer (accepted, declined, tentative, needsAction); "
-            "NULL when it is not an attendee",
-        ),
+        *INVITATION_COLUMNS,
     ),
 )
 CONFERENCE_RECORDS = Table(

@@ -20,43 +20,12 @@ from emulator.data.meet_docs import (
     build_doc_file,
     export_text,
 )
-from tests.helpers import YESTERDAY, materialize_range, merge_turns
+from tests.helpers import YESTERDAY, doc_text, generated_docs, materialize_range
 
 DASH = " \u2013 "  # Meet's separator in a Doc's name
 DAYS = 45
 # Past Meet's 30 days, with a day of margin: the emulator's and the run's "now" differ.
 FORGOTTEN = timedelta(days=31)
-
-
-def _generated_docs(ws: Workspace, event_id: str) -> list[dict]:
-    return [
-        ws.drive_files[t["docsDestination"]["document"]]
-        for record in ws.event_records.get(event_id, [])
-        for t in ws.transcripts.get(record, [])
-        if t["state"] == "FILE_GENERATED"
-    ]
-
-
-def _speaker(participant: dict | None) -> str:
-    for kind in ("signedinUser", "anonymousUser", "phoneUser"):
-        if participant and kind in participant:
-            return participant[kind]["displayName"]
-    return "Unknown speaker"
-
-
-def _doc_text(ws: Workspace, event_id: str) -> str:
-    """What the Docs say, from the entries Meet served: ``Speaker: text`` per turn."""
-    found = []
-    for record in ws.event_records.get(event_id, []):
-        people = {p["name"]: p for p in ws.participants.get(record, [])}
-        for t in ws.transcripts.get(record, []):
-            if t["state"] == "FILE_GENERATED":
-                for e in ws.entries[t["name"]]:
-                    found.append(
-                        (e["startTime"], _speaker(people.get(e["participant"])), e["text"])
-                    )
-    turns = [(speaker, text) for _, speaker, text in sorted(found)]
-    return "\n".join(f"{s}: {t}" for s, t in merge_turns(turns))
 
 
 def _declined(ws: Workspace, event: dict) -> bool:
@@ -76,13 +45,13 @@ def _old_readable(ws: Workspace) -> list[dict]:
         if not _declined(ws, e)
         and "dateTime" in e.get("end", {})
         and datetime.fromisoformat(e["end"]["dateTime"]) < cutoff
-        and [(d["_access"], d["_layout"]) for d in _generated_docs(ws, e["id"])]
+        and [(d["_access"], d["_layout"]) for d in generated_docs(ws, e["id"])]
         == [(SHARED, "current")]
     ]
 
 
 def _rename(ws: Workspace, event: dict, name: str) -> None:
-    (doc,) = _generated_docs(ws, event["id"])
+    (doc,) = generated_docs(ws, event["id"])
     doc["name"] = name
     for attached in event["attachments"]:
         if attached["fileId"] == doc["id"]:
@@ -94,7 +63,7 @@ def _name_forms(ws: Workspace, events: list[dict]) -> dict[str, str]:
     DASHES, today's ASCII hyphens, the older ``(YYYY-MM-DD HH:MM zone) - Transcript``."""
     forms: dict[str, str] = {}
     for event, form in zip(events, [*LANGUAGES, "ascii", "older"], strict=False):
-        (doc,) = _generated_docs(ws, event["id"])
+        (doc,) = generated_docs(ws, event["id"])
         title, stamp = doc["name"].rsplit(DASH, 2)[:2]
         if form == "ascii":
             name = f"{title} - {stamp} - Transcript"
@@ -111,7 +80,7 @@ def _name_forms(ws: Workspace, events: list[dict]) -> dict[str, str]:
 def _gemini_beside(ws: Workspace, event: dict, language: str) -> str:
     """Attach Gemini notes in ``language`` next to the event's transcript Doc (first, as an
     attachment), with speech of their own: the id of the notes Doc."""
-    (doc,) = _generated_docs(ws, event["id"])
+    (doc,) = generated_docs(ws, event["id"])
     title, stamp = doc["name"].rsplit(DASH, 2)[:2]
     _rename(ws, event, f"{title}{DASH}{stamp}{DASH}{TRANSCRIPT_WORDS[language]}")
     name = f"{title}{DASH}{stamp}{DASH}{GEMINI_WORDS[language]}"
@@ -154,12 +123,12 @@ def test_a_backfill_past_30_days_reads_every_name_form_and_layout(connected_fact
         }
     seen: set[str] = set()
     for event_id, (status, source, text, doc_ids) in stored.items():
-        docs = _generated_docs(ws, event_id)
+        docs = generated_docs(ws, event_id)
         if _declined(ws, ws.event(event_id)) or not any(d["_access"] == SHARED for d in docs):
             continue
         assert (status, source) == ("available", "drive_doc"), event_id
         assert doc_ids == [d["id"] for d in docs]  # never the Gemini notes beside them
-        assert text == _doc_text(ws, event_id)  # the first block of the 2024 layout included
+        assert text == doc_text(ws, event_id)  # the first block of the 2024 layout included
         for doc in docs:
             seen.add(doc["_layout"])
             seen.add(forms.get(event_id) or ("en-dash" if DASH in doc["name"] else "?"))

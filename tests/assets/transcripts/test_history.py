@@ -23,6 +23,8 @@ from google_client import DRIVE_MEET_SCOPE
 from tests.helpers import (
     YESTERDAY,
     change_every_utterance,
+    doc_text,
+    generated_docs,
     google_client,
     materialize_range,
     merge_turns,
@@ -41,42 +43,6 @@ MARGIN = timedelta(
 def rows(env, sql: str, params=None) -> list[tuple]:
     with duckdb.connect(str(env.duckdb_path), read_only=True) as conn:
         return conn.execute(sql, params or []).fetchall()
-
-
-def speaker_of(participant: dict | None) -> str:
-    for kind in ("signedinUser", "anonymousUser", "phoneUser"):
-        if participant and kind in participant:
-            return participant[kind]["displayName"]
-    return "Unknown speaker"
-
-
-def generated_docs(ws: Workspace, event_id: str) -> list[dict]:
-    """The Docs Meet wrote for the event's transcripts (FILE_GENERATED ones)."""
-    return [
-        ws.drive_files[t["docsDestination"]["document"]]
-        for record in ws.event_records.get(event_id, [])
-        for t in ws.transcripts.get(record, [])
-        if t["state"] == "FILE_GENERATED"
-    ]
-
-
-def turns(ws: Workspace, event_id: str) -> list[tuple[str, str]]:
-    """Speaker and text of every entry of the event's generated transcripts, in time order:
-    what Meet's API serves, before Doc paragraph merging."""
-    found = []
-    for record in ws.event_records.get(event_id, []):
-        people = {p["name"]: p for p in ws.participants.get(record, [])}
-        for t in ws.transcripts.get(record, []):
-            if t["state"] == "FILE_GENERATED":
-                for e in ws.entries[t["name"]]:
-                    found.append(
-                        (e["startTime"], speaker_of(people.get(e["participant"])), e["text"])
-                    )
-    return [(speaker, text) for _, speaker, text in sorted(found)]
-
-
-def doc_text(ws: Workspace, event_id: str) -> str:
-    return "\n".join(f"{s}: {t}" for s, t in merge_turns(turns(ws, event_id)))
 
 
 def old_meetings(env, now: datetime) -> dict[str, tuple]:
