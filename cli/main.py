@@ -29,12 +29,12 @@ def _status(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _disconnect(args: argparse.Namespace, settings: Settings) -> int:
-    connection = disconnect(settings)
-    if connection is None:
+    done = disconnect(settings)
+    if done is None:
         print("Not connected")
         return 0
-    print(f"Disconnected {connection.account_email}; imported meetings stay in DuckDB.")
-    return 0
+    print(done)  # one line; when Google kept the grant, where to remove it
+    return 0 if done.revoked else 1
 
 
 def _sql(args: argparse.Namespace, settings: Settings) -> int:

@@ -10,6 +10,7 @@ functions. Nothing outside the package imports its modules.
 from google_client.accounts import (
     ConnectError,
     ConnectionStatus,
+    Disconnection,
     connect,
     connection_status,
     disconnect,
@@ -31,8 +32,15 @@ from google_client.api_client import (
 from google_client.config import ClientLimits, GoogleConfig
 from google_client.credentials import (
     RECONNECT_MESSAGE,
+    AdminPolicyError,
+    AdvancedProtectionError,
     NotConnectedError,
+    OAuthClientMismatchError,
+    OAuthClientRejectedError,
     ReconnectRequiredError,
+    RefreshFailedError,
+    RefreshRefusedError,
+    TokenEndpointUnavailableError,
 )
 from google_client.endpoints import GoogleEndpoints
 from google_client.rate_limit import ARRIVAL_MARGIN_SECONDS
@@ -52,9 +60,12 @@ __all__ = [
     "MAX_TRANSCRIPTS_PAGE",
     "MEET_SCOPE",
     "RECONNECT_MESSAGE",
+    "AdminPolicyError",
+    "AdvancedProtectionError",
     "ClientLimits",
     "ConnectError",
     "ConnectionStatus",
+    "Disconnection",
     "GoogleClient",
     "GoogleConfig",
     "GoogleEndpoints",
@@ -62,11 +73,16 @@ __all__ = [
     "MissingClientError",
     "MissingScopeError",
     "NotConnectedError",
+    "OAuthClientMismatchError",
+    "OAuthClientRejectedError",
     "ReconnectRequiredError",
+    "RefreshFailedError",
+    "RefreshRefusedError",
     "RequestUsage",
     "ServiceDisabledError",
     "SetupError",
     "StoredConnection",
+    "TokenEndpointUnavailableError",
     "TokenStore",
     "connect",
     "connection_status",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import urllib.error
 import urllib.parse
@@ -14,13 +15,20 @@ from oauthlib.oauth2.rfc6749.errors import AccessDeniedError, OAuth2Error
 
 from google_client.api_client import GoogleClient
 from google_client.config import ClientLimits, GoogleConfig, endpoints_of, require_client
-from google_client.credentials import ReconnectRequiredError, load_credentials
+from google_client.credentials import (
+    CONNECT_AGAIN,
+    REFUSAL_OF_STATUS,
+    RefreshRefusedError,
+    load_credentials,
+)
 from google_client.endpoints import loopback_http_allowed
 from google_client.scopes import OPTIONAL_PERMISSIONS, REQUIRED_PERMISSIONS, SCOPES
 from google_client.setup_errors import SetupError
 from google_client.token_store import ACTIVE, STATUS_LABELS, StoredConnection, TokenStore
 
 log = logging.getLogger(__name__)
+
+REVOKE_TIMEOUT_SECONDS = 10
 
 # Google redirects the browser to a port on this machine's loopback interface, where the
 # flow listens: the browser that consents must run on this machine.
@@ -33,7 +41,7 @@ NO_BROWSER_MESSAGE = (
     "loopback address, http://localhost, which a browser elsewhere cannot reach):\n{url}\n"
 )
 SUCCESS_MESSAGE = "meetsync is connected to Google. You can close this tab."
-CONNECT_AGAIN = "run meetsync connect"
+PERMISSIONS_PAGE = "https://myaccount.google.com/permissions"
 
 
 class ConnectError(SetupError):
@@ -42,7 +50,7 @@ class ConnectError(SetupError):
 
 @dataclass(frozen=True)
 class ConnectionStatus:
-    label: str  # "Active", "Reconnect required" or "Not connected"
+    label: str  # "Active", "Not connected", or how Google refused (token_store.STATUS_LABELS)
     account_email: str | None
     exit_code: int
     note: str = ""  # what the connection cannot do, or what to do next
@@ -176,16 +184,20 @@ def missing_permissions_note(granted: tuple[str, ...] | frozenset[str]) -> str:
 
 
 def status_of(connection: StoredConnection) -> ConnectionStatus:
-    """How ``meetsync status`` shows a stored connection."""
-    label = STATUS_LABELS[connection.status]
+    """How ``meetsync status`` shows a stored connection: Active (and what it may read), or
+    the refusal Google answered last time, with what to do next."""
+    label = STATUS_LABELS.get(connection.status, connection.status)
     if connection.status == ACTIVE:
         note = missing_permissions_note(connection.scopes)
         return ConnectionStatus(label, connection.account_email, 0, note)
-    return ConnectionStatus(label, connection.account_email, 2, f": {CONNECT_AGAIN}")
+    refusal = REFUSAL_OF_STATUS.get(connection.status)
+    next_step = refusal.next_step if refusal is not None else CONNECT_AGAIN
+    return ConnectionStatus(label, connection.account_email, 2, f": {next_step}")
 
 
 def connection_status(config: GoogleConfig, *, check: bool = False) -> ConnectionStatus:
-    """The stored status; with ``check``, confirm it with Google (refreshing the token)."""
+    """The stored status; with ``check``, confirm it with Google (refreshing the token). A
+    refusal Google answers now is recorded, and shown like a stored one."""
     store = TokenStore(config.home)
     connection = store.load()
     if connection is None:
@@ -193,26 +205,49 @@ def connection_status(config: GoogleConfig, *, check: bool = False) -> Connectio
     if check and connection.status == ACTIVE:
         _, client_secret = require_client(config)
         endpoints = endpoints_of(config)
+        limits = ClientLimits.of(config)
         try:
-            credentials = load_credentials(store, client_secret, endpoints.token_uri)
-            GoogleClient(credentials, endpoints, ClientLimits.of(config)).primary_calendar_id()
-        except ReconnectRequiredError:
+            credentials = load_credentials(store, client_secret, endpoints.token_uri, limits.retry)
+            GoogleClient(credentials, endpoints, limits).primary_calendar_id()
+        except RefreshRefusedError:
             connection = store.load() or connection
     return status_of(connection)
 
 
-def disconnect(config: GoogleConfig) -> StoredConnection | None:
-    """Revoke the token at Google (best effort) and delete it. Imported data stays."""
+@dataclass(frozen=True)
+class Disconnection:
+    """What ``disconnect`` did: the local tokens are always deleted; ``revoked`` says whether
+    Google revoked the grant, ``problem`` why not ("" when it did)."""
+
+    account_email: str
+    revoked: bool
+    problem: str = ""
+
+    def __str__(self) -> str:
+        if self.revoked:
+            return f"Disconnected {self.account_email}; imported meetings stay in DuckDB."
+        return (
+            f"Deleted the local tokens of {self.account_email} and kept imported meetings, but "
+            f"{self.problem}: remove it at {PERMISSIONS_PAGE}"
+        )
+
+
+def disconnect(config: GoogleConfig) -> Disconnection | None:
+    """Revoke the grant at Google and delete the local tokens (deleted even when Google could
+    not be reached). Imported data stays. None when nothing was connected."""
     store = TokenStore(config.home)
     connection = store.load()
     if connection is None:
         return None
-    _revoke(endpoints_of(config).revoke_uri, connection.refresh_token)
+    problem = _revoke(endpoints_of(config).revoke_uri, connection.refresh_token)
     store.delete()
-    return connection
+    return Disconnection(connection.account_email, problem is None, problem or "")
 
 
-def _revoke(revoke_uri: str, token: str) -> None:
+def _revoke(revoke_uri: str, token: str) -> str | None:
+    """Revoke ``token`` (and the grant behind it) at Google: None when Google did, else what
+    kept it from doing so, on one line. A token Google no longer knows ("invalid_token": it
+    was revoked or expired already) counts as revoked."""
     body = urllib.parse.urlencode({"token": token}).encode()
     request = urllib.request.Request(
         revoke_uri,
@@ -221,8 +256,25 @@ def _revoke(revoke_uri: str, token: str) -> None:
         method="POST",
     )
     try:
-        with urllib.request.urlopen(request, timeout=10):
-            pass
+        with urllib.request.urlopen(request, timeout=REVOKE_TIMEOUT_SECONDS):
+            return None
+    except urllib.error.HTTPError as error:
+        code, description = _revoke_error(error)
+        if error.code == 400 and code == "invalid_token":
+            return None
+        said = f" ({code}: {description})" if code and description else f" ({code})" if code else ""
+        return f"Google answered HTTP {error.code} when asked to revoke meetsync's access{said}"
     except (urllib.error.URLError, TimeoutError, OSError) as error:
-        # Already revoked, or Google unreachable: the local tokens are deleted either way.
-        log.info("Token revocation at Google did not succeed: %s", type(error).__name__)
+        reason = " ".join(str(getattr(error, "reason", None) or error).split())
+        reason = reason or type(error).__name__
+        return f"Google could not be reached to revoke meetsync's access ({reason})"
+
+
+def _revoke_error(error: urllib.error.HTTPError) -> tuple[str, str]:
+    try:
+        data = json.loads(error.read().decode("utf-8"))
+    except (ValueError, UnicodeDecodeError, OSError):
+        return "", ""
+    if not isinstance(data, dict):
+        return "", ""
+    return str(data.get("error") or ""), " ".join(str(data.get("error_description") or "").split())

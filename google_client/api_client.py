@@ -485,11 +485,11 @@ def _quote(value: str) -> str:
 
 def open_client(config: GoogleConfig) -> GoogleClient:
     """The client of the connection stored under ``config.home``: its tokens refresh by
-    themselves; no OAuth client, no connection, or a refused refresh token is a setup error
-    that says what to do."""
+    themselves (a refresh that fails for a moment is retried like a call); no OAuth client, no
+    connection, or a refresh token Google refused is a setup error that says what to do."""
     _, client_secret = require_client(config)
     endpoints = endpoints_of(config)
-    credentials = load_credentials(TokenStore(config.home), client_secret, endpoints.token_uri)
-    return GoogleClient(
-        credentials, endpoints, ClientLimits.of(config), account_email=credentials.account_email
-    )
+    limits = ClientLimits.of(config)
+    store = TokenStore(config.home)
+    credentials = load_credentials(store, client_secret, endpoints.token_uri, limits.retry)
+    return GoogleClient(credentials, endpoints, limits, account_email=credentials.account_email)

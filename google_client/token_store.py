@@ -13,9 +13,21 @@ from pathlib import Path
 from google_client.setup_errors import SetupError
 
 ACTIVE = "active"
-RECONNECT_REQUIRED = "reconnect_required"
+# Google refused the refresh token for good; each refusal is its own status (credentials.py).
+RECONNECT_REQUIRED = "reconnect_required"  # invalid_grant: revoked or expired
+CLIENT_REJECTED = "client_rejected"  # invalid_client, deleted_client
+CLIENT_MISMATCH = "client_mismatch"  # unauthorized_client
+ADMIN_POLICY = "admin_policy"  # admin_policy_enforced
+ADVANCED_PROTECTION = "advanced_protection"  # policy_enforced
 
-STATUS_LABELS = {ACTIVE: "Active", RECONNECT_REQUIRED: "Reconnect required"}
+STATUS_LABELS = {
+    ACTIVE: "Active",
+    RECONNECT_REQUIRED: "Reconnect required",
+    CLIENT_REJECTED: "OAuth client rejected",
+    CLIENT_MISMATCH: "OAuth client changed",
+    ADMIN_POLICY: "Blocked by a Workspace admin",
+    ADVANCED_PROTECTION: "Blocked by Advanced Protection",
+}
 
 
 @dataclass(frozen=True)
@@ -109,11 +121,16 @@ class TokenStore:
             self._write(replace(current, access_token=access_token, expiry=expiry, status=ACTIVE))
 
     def mark_reconnect_required(self, refresh_token: str) -> None:
+        self.mark_refused(refresh_token, RECONNECT_REQUIRED)
+
+    def mark_refused(self, refresh_token: str, status: str) -> None:
+        """Record that Google refused ``refresh_token`` for good (``status`` says why), unless
+        the connection was replaced or removed meanwhile."""
         with self._lock:
             current = self.load()
             if current is None or current.refresh_token != refresh_token:
                 return
-            self._write(replace(current, access_token=None, expiry=None, status=RECONNECT_REQUIRED))
+            self._write(replace(current, access_token=None, expiry=None, status=status))
 
     def _write(self, connection: StoredConnection) -> None:
         self.home.mkdir(parents=True, exist_ok=True, mode=0o700)

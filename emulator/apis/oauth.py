@@ -6,6 +6,13 @@ when ``prompt`` includes ``consent``; revoking a refresh token revokes its acces
 Under granular consent the user may untick scopes (``unticked_scopes``): the code, the token
 response's ``scope`` and the grant then hold only the scopes left ticked, and unticking every
 one denies access.
+
+The token endpoint refuses as Google's does, with a JSON ``{"error", "error_description"}``
+body: 401 ``invalid_client`` (unknown client or wrong secret), 401 ``deleted_client`` (a
+deleted client), 401 ``unauthorized_client`` (a refresh token issued to another client), 400
+``invalid_grant`` (revoked or expired), 400 ``admin_policy_enforced`` (a Workspace admin
+restricted the app) and 400 ``policy_enforced`` (Advanced Protection). It can also fail for a
+moment: :meth:`OAuthServer.fail_token_requests` queues 5xx answers and connection resets.
 """
 
 from __future__ import annotations
@@ -16,13 +23,29 @@ import html
 import secrets
 import threading
 import time
+from collections import deque
 from dataclasses import dataclass, field
 from urllib.parse import urlencode, urlsplit
 
+from emulator.wire.errors import injected_fault
 from emulator.wire.reply import Reply
 
 CODE_LIFETIME_SECONDS = 600
 LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
+RESET = "reset"  # a token-endpoint fault: the connection is reset, nothing is answered
+# Policies that make Google refuse the account's grants (the consent page and every refresh):
+# the code Google answers, and its description.
+POLICY_REFUSALS = {
+    "admin_policy_enforced": (
+        "Access to your account data is restricted by policies within your organization. "
+        "Please contact the administrator of your organization for more information."
+    ),
+    "policy_enforced": "This app is not approved by Advanced Protection.",
+}
+
+
+class ResetConnection(Exception):
+    """Raised instead of answering: the HTTP server resets the connection (TCP RST)."""
 
 
 @dataclass
@@ -109,13 +132,41 @@ class OAuthServer:
         self._access: dict[str, AccessToken] = {}
         self._granted: dict[str, set[str]] = {}  # client -> scopes with a live offline grant
         self.unticked_scopes: frozenset[str] = frozenset()  # what the user unticks at consent
+        self.deleted_clients: set[str] = set()  # deleted in the Cloud console
+        self.policy: str | None = None  # a key of POLICY_REFUSALS that applies to the account
+        self._token_faults: deque[int | str] = deque()
+
+    # ----- how the token endpoint fails -------------------------------------------------------
+    def fail_token_requests(self, *faults: int | str) -> None:
+        """Answer the next token requests with these faults, one each, in order: an HTTP
+        status (5xx, or 429) with Google's ``internal_failure`` body, or :data:`RESET`."""
+        for fault in faults:
+            if fault != RESET and not (isinstance(fault, int) and (fault >= 500 or fault == 429)):
+                raise ValueError(f"not a transient token-endpoint fault: {fault!r}")
+        with self._lock:
+            self._token_faults.extend(faults)
+
+    def enforce_policy(self, policy: str | None) -> None:
+        """Have Google refuse this account's grants for ``policy`` (a key of
+        :data:`POLICY_REFUSALS`), or lift it (None)."""
+        if policy is not None and policy not in POLICY_REFUSALS:
+            raise ValueError(f"unknown policy {policy!r}")
+        self.policy = policy
+
+    def delete_client(self, client_id: str) -> None:
+        """The OAuth client was deleted: Google answers ``deleted_client`` for it."""
+        self.deleted_clients.add(client_id)
 
     # ----- /o/oauth2/auth ---------------------------------------------------------------------
     def authorize(self, query: dict[str, str]) -> Reply:
         """Auto-approve the consent screen and redirect back with a code."""
         client_id = query.get("client_id", "")
+        if client_id in self.deleted_clients:
+            return _error_page(401, "deleted_client", "The OAuth client was deleted.")
         if client_id not in self.clients:
             return _error_page(400, "invalid_client", "The OAuth client was not found.")
+        if self.policy is not None:
+            return _error_page(400, self.policy, POLICY_REFUSALS[self.policy])
         redirect_uri = query.get("redirect_uri", "")
         if not is_loopback_redirect(redirect_uri):
             detail = f"You can't sign in to this app: redirect_uri={redirect_uri!r}"
@@ -171,7 +222,14 @@ class OAuthServer:
 
     # ----- /token -----------------------------------------------------------------------------
     def token(self, form: dict[str, str], basic: tuple[str, str] | None) -> Reply:
-        """Exchange a code or refresh token for an access token."""
+        """Exchange a code or refresh token for an access token (or fail as queued)."""
+        with self._lock:
+            fault = self._token_faults.popleft() if self._token_faults else None
+        if fault == RESET:
+            raise ResetConnection()
+        if isinstance(fault, int):
+            error = injected_fault("oauth", fault)
+            return Reply.json(error.status, error.body, error.headers)
         try:
             client_id = self._authenticate(form, basic)
             grant = form.get("grant_type", "")
@@ -193,6 +251,8 @@ class OAuthServer:
             client_id, secret = basic
         if not client_id:
             raise OAuthError(400, "invalid_request", "Could not determine client ID from request.")
+        if client_id in self.deleted_clients:
+            raise OAuthError(401, "deleted_client", "The OAuth client was deleted.")
         if client_id not in self.clients:
             raise OAuthError(401, "invalid_client", "The OAuth client was not found.")
         if secret != self.clients[client_id]:
@@ -238,8 +298,12 @@ class OAuthServer:
         token = form.get("refresh_token", "")
         with self._lock:
             refresh = self._refresh.get(token)
-            if refresh is None or refresh.revoked or refresh.client_id != client_id:
+            if refresh is None or refresh.revoked:
                 raise OAuthError(400, "invalid_grant", "Token has been expired or revoked.")
+            if refresh.client_id != client_id:  # issued to another client of the project
+                raise OAuthError(401, "unauthorized_client", "Unauthorized")
+            if self.policy is not None:
+                raise OAuthError(400, self.policy, POLICY_REFUSALS[self.policy])
             payload = self._issue_access(client_id, refresh.scopes, token)
         return Reply.json(200, payload, {"Cache-Control": "no-cache, no-store, max-age=0"})
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import socket
+import struct
 import threading
 import time
 from collections import Counter
@@ -18,7 +19,7 @@ from typing import Any
 from urllib.parse import parse_qs, unquote_plus, urlsplit
 
 from emulator.apis import calendar_api, drive_api, meet_api
-from emulator.apis.oauth import LOOPBACK_HOSTS, AccessToken, OAuthServer
+from emulator.apis.oauth import LOOPBACK_HOSTS, AccessToken, OAuthServer, ResetConnection
 from emulator.data.account import Workspace
 from emulator.wire.errors import (
     ApiError,
@@ -222,6 +223,20 @@ class Emulator:
         """Make every issued access token expired now."""
         self.oauth.expire_all_access_tokens()
 
+    def fail_token_requests(self, *faults: int | str) -> None:
+        """Fail the next token-endpoint requests, one fault each: a 5xx (or 429) status with
+        Google's body, or ``"reset"`` (the connection is reset without an answer)."""
+        self.oauth.fail_token_requests(*faults)
+
+    def enforce_policy(self, policy: str | None) -> None:
+        """Have Google refuse the account's grants: ``"admin_policy_enforced"`` (a Workspace
+        admin restricted the app), ``"policy_enforced"`` (Advanced Protection); None lifts it."""
+        self.oauth.enforce_policy(policy)
+
+    def delete_client(self, client_id: str) -> None:
+        """Delete an OAuth client, as in the Cloud console: Google answers ``deleted_client``."""
+        self.oauth.delete_client(client_id)
+
     def issue_token(
         self, scopes: tuple[str, ...] | list[str] | None = None, client_id: str | None = None
     ) -> str:
@@ -374,6 +389,9 @@ def _handler_class(emulator: Emulator) -> type[BaseHTTPRequestHandler]:
             headers = {k.lower(): v for k, v in self.headers.items()}
             try:
                 reply = emulator.handle(method, self.path, headers, body)
+            except ResetConnection:
+                self._reset()
+                return
             except Exception as exc:
                 reply = Reply.json(500, {"error": {"code": 500, "message": repr(exc)}})
             self.send_response(reply.status)
@@ -384,6 +402,12 @@ def _handler_class(emulator: Emulator) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             if method != "HEAD":
                 self.wfile.write(reply.body)
+
+        def _reset(self) -> None:
+            """Close the connection with a TCP reset (SO_LINGER 0) instead of answering."""
+            self.close_connection = True
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.connection.close()
 
         def do_GET(self) -> None:
             self._serve("GET")
