@@ -203,11 +203,11 @@ def connection_status(config: GoogleConfig, *, check: bool = False) -> Connectio
     if connection is None:
         return NOT_CONNECTED
     if check and connection.status == ACTIVE:
-        _, client_secret = require_client(config)
+        client = require_client(config)
         endpoints = endpoints_of(config)
         limits = ClientLimits.of(config)
         try:
-            credentials = load_credentials(store, client_secret, endpoints.token_uri, limits.retry)
+            credentials = load_credentials(store, client, endpoints.token_uri, limits.retry)
             GoogleClient(credentials, endpoints, limits).primary_calendar_id()
         except RefreshRefusedError:
             connection = store.load() or connection

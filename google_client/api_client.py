@@ -487,9 +487,9 @@ def open_client(config: GoogleConfig) -> GoogleClient:
     """The client of the connection stored under ``config.home``: its tokens refresh by
     themselves (a refresh that fails for a moment is retried like a call); no OAuth client, no
     connection, or a refresh token Google refused is a setup error that says what to do."""
-    _, client_secret = require_client(config)
+    client = require_client(config)
     endpoints = endpoints_of(config)
     limits = ClientLimits.of(config)
     store = TokenStore(config.home)
-    credentials = load_credentials(store, client_secret, endpoints.token_uri, limits.retry)
+    credentials = load_credentials(store, client, endpoints.token_uri, limits.retry)
     return GoogleClient(credentials, endpoints, limits, account_email=credentials.account_email)

@@ -206,7 +206,7 @@ class StoredCredentials(google.oauth2.credentials.Credentials):
     def __init__(
         self,
         connection: StoredConnection,
-        client_secret: str,
+        client: tuple[str, str],
         store: TokenStore,
         token_uri: str,
         retry: RetryPolicy,
@@ -216,8 +216,8 @@ class StoredCredentials(google.oauth2.credentials.Credentials):
             token=connection.access_token,
             refresh_token=connection.refresh_token,
             token_uri=token_uri,
-            client_id=connection.client_id,
-            client_secret=client_secret,
+            client_id=client[0],
+            client_secret=client[1],
             scopes=list(connection.scopes),
             granted_scopes=list(connection.scopes),
             expiry=connection.expiry,
@@ -339,14 +339,15 @@ def _one_line(value: object) -> str:
 
 
 def load_credentials(
-    store: TokenStore, client_secret: str, token_uri: str, retry: RetryPolicy
+    store: TokenStore, client: tuple[str, str], token_uri: str, retry: RetryPolicy
 ) -> StoredCredentials:
-    """Credentials for the stored connection, refreshed at ``token_uri`` (the current
-    settings' endpoint, not the one of connect time) with ``retry``, or a clear error when
-    there is none or Google refused it for good."""
+    """Credentials for the stored connection, refreshed with the configured OAuth ``client``
+    (id and secret; Google says ``unauthorized_client`` when the connection was made with
+    another) at ``token_uri`` (the current settings' endpoint, not the one of connect time)
+    with ``retry``, or a clear error when there is none or Google refused it for good."""
     connection = store.load()
     if connection is None:
         raise NotConnectedError()
     if connection.status != ACTIVE:
         raise REFUSAL_OF_STATUS.get(connection.status, ReconnectRequiredError)()
-    return StoredCredentials(connection, client_secret, store, token_uri, retry)
+    return StoredCredentials(connection, client, store, token_uri, retry)

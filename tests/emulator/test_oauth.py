@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import google.auth.exceptions
 import google.auth.transport.requests
+import google.oauth2._client
 import pytest
 from google_auth_oauthlib.flow import InstalledAppFlow
 from googleapiclient.errors import HttpError
@@ -291,3 +292,72 @@ def test_unticking_every_scope_denies_access(emulator: Emulator) -> None:
     assert _code_from(headers) == {"error": ["access_denied"], "state": ["xyz"]}
     emulator.untick_at_consent()
     assert "code" in _code_from(_authorize(emulator)[1])
+
+
+def test_token_endpoint_fails_as_queued_then_answers(emulator: Emulator) -> None:
+    creds = _consent(emulator.url)
+    emulator.fail_token_requests(503, "reset", 500)
+    status, _, body = _post(emulator.url + "/token", _refresh_form(creds.refresh_token))
+    assert (status, body) == (
+        503,
+        {"error": "internal_failure", "error_description": "Backend Error"},
+    )
+    with pytest.raises(OSError) as reset:  # reset: no answer at all
+        _post(emulator.url + "/token", _refresh_form(creds.refresh_token))
+    assert isinstance(getattr(reset.value, "reason", reset.value), ConnectionResetError)
+    status, _, _ = _post(emulator.url + "/token", _refresh_form(creds.refresh_token))
+    assert status == 500
+    status, _, body = _post(emulator.url + "/token", _refresh_form(creds.refresh_token))
+    assert status == 200 and body["access_token"].startswith("ya29.")
+    # google-auth reads a 503 as retryable, a refusal as not
+    emulator.fail_token_requests(503)
+    with pytest.raises(google.auth.exceptions.RefreshError) as raised:
+        google.oauth2._client.refresh_grant(
+            google.auth.transport.requests.Request(),
+            emulator.url + "/token",
+            creds.refresh_token,
+            CLIENT_ID,
+            CLIENT_SECRET,
+            can_retry=False,
+        )
+    assert raised.value.retryable
+    with pytest.raises(ValueError):
+        emulator.fail_token_requests(400)
+
+
+def test_client_refusals_have_googles_status_and_body(emulator: Emulator) -> None:
+    creds = _consent(emulator.url)
+    form = _refresh_form(creds.refresh_token)
+    status, _, body = _post(emulator.url + "/token", {**form, "client_secret": "rotated"})
+    assert (status, body) == (401, {"error": "invalid_client", "error_description": "Unauthorized"})
+    other = "other-client.apps.googleusercontent.com"
+    emulator.oauth.clients[other] = "other-secret"
+    status, _, body = _post(
+        emulator.url + "/token", {**form, "client_id": other, "client_secret": "other-secret"}
+    )
+    assert (status, body) == (
+        401,
+        {"error": "unauthorized_client", "error_description": "Unauthorized"},
+    )
+    emulator.delete_client(CLIENT_ID)
+    status, _, body = _post(emulator.url + "/token", form)
+    assert (status, body) == (
+        401,
+        {"error": "deleted_client", "error_description": "The OAuth client was deleted."},
+    )
+
+
+@pytest.mark.parametrize("policy", ["admin_policy_enforced", "policy_enforced"])
+def test_policies_refuse_refresh_and_consent(emulator: Emulator, policy: str) -> None:
+    creds = _consent(emulator.url)
+    emulator.enforce_policy(policy)
+    status, _, body = _post(emulator.url + "/token", _refresh_form(creds.refresh_token))
+    assert status == 400 and body["error"] == policy and body["error_description"]
+    with pytest.raises(google.auth.exceptions.RefreshError) as raised:
+        creds.refresh(google.auth.transport.requests.Request())
+    assert not raised.value.retryable and raised.value.args[1]["error"] == policy
+    status, _, page = _authorize(emulator)
+    assert status == 400 and policy in page
+    emulator.enforce_policy(None)
+    status, _, _ = _post(emulator.url + "/token", _refresh_form(creds.refresh_token))
+    assert status == 200

@@ -133,7 +133,9 @@ def test_disconnect_revokes_deletes_tokens_and_keeps_data(connected):
     settings = Settings.from_env()
     with duckdb.connect(str(connected.duckdb_path)) as conn:
         conn.execute("CREATE TABLE meet_meetings AS SELECT 'kept' AS event_id")
-    assert disconnect(settings).account_email
+    done = disconnect(settings)
+    assert (done.account_email, done.revoked) == (connected.emulator.workspace.account_email, True)
+    assert str(done) == f"Disconnected {done.account_email}; imported meetings stay in DuckDB."
     assert TokenStore(settings.home).load() is None
     assert connected.emulator.request_counts["oauth.revoke"] == 1
     assert connection_status(settings).label == "Not connected"

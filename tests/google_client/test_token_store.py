@@ -54,6 +54,20 @@ def test_mark_reconnect_required_and_delete(tmp_path):
     assert store.load() is None
 
 
+def test_a_refusal_is_recorded_for_its_own_refresh_token_only(tmp_path):
+    store = TokenStore(tmp_path)
+    store.save(connection())
+    store.mark_refused("1//an-old-token", "admin_policy")  # a connection since replaced
+    assert store.load().status == "active"
+    store.mark_refused("1//refresh-secret", "admin_policy")
+    loaded = store.load()
+    assert (loaded.status, loaded.status_label, loaded.access_token) == (
+        "admin_policy",
+        "Blocked by a Workspace admin",
+        None,
+    )
+
+
 def test_corrupt_file_gives_clear_error(tmp_path):
     store = TokenStore(tmp_path)
     store.path.write_text(json.dumps({"nope": 1}))
